@@ -1,0 +1,182 @@
+"""The deterministic DBBench checker: format, answer and SQL checks with specific feedback.
+
+It never needs the model and never sees gold data: it reads the reply the way the environment
+will (``ctx.action``), the table schema and, for statements that change data, the database's
+own verdict through ``ctx.dry_run``. Feedback names the exact problem and the fix (the column
+that does not exist and the real ones, the backticks a name needs), because a small model can
+act on "column `Foo` does not exist in `t`; its columns are ..." but not on "invalid SQL".
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
+
+from cmat.agents.checker_base import CheckContext, CheckGen, Verdict
+from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
+from cmat.agents.checkers.base import no_model
+from cmat.agents.templates import clip, render
+from cmat.envs.dbbench.data import MUTATION_TYPES
+from cmat.envs.dbbench.env import parse_reply
+from cmat.types import Message
+
+log = logging.getLogger(__name__)
+
+# What the database shows for a failed statement: mysql.connector's "1054 (42S22): Unknown
+# column ..." (both backends imitate it) or its client-side refusal of several statements.
+_SQL_ERROR = re.compile(
+    r"^\s*(-?\d{3,5} \([0-9A-Z]{5}\): .+|Use multi=True when executing multiple statements)"
+)
+_MUTATING_SQL = re.compile(r"^\s*\(?\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def sql_error(observation: str) -> str | None:
+    """The error text when ``observation`` is a database error, else None."""
+    match = _SQL_ERROR.match(observation or "")
+    return match.group(1).strip() if match else None
+
+
+@dataclass
+class SQLRuleChecker:
+    """Rule checker for DBBench replies; see the module doc. ``verify`` is the plain function."""
+
+    name: str = "rule"
+    max_quoted_chars: int = 200
+
+    def check(self, ctx: CheckContext) -> CheckGen:
+        """Generator form of :meth:`verify`: returns at once, never yields."""
+        return (yield from no_model(self.verify, ctx))
+
+    def verify(self, ctx: CheckContext) -> Verdict:
+        """Approve, or reject with feedback the Assistant can act on."""
+        finding = self.find(ctx)
+        if finding is None:
+            return Verdict(approve=True, feedback="", checker=self.name)
+        details: dict[str, object] = {"rule": finding.rule, **finding.details}
+        return Verdict(approve=False, feedback=finding.feedback, checker=self.name, details=details)
+
+    def find(self, ctx: CheckContext) -> Finding | None:
+        """The first problem of the proposed reply, or None."""
+        kind = ctx.action.kind
+        if kind == "invalid_format":
+            return Finding("invalid_format", render("rule_invalid_format"), {})
+        if kind == "invalid_action":
+            return Finding("invalid_action", render("rule_invalid_action"), {})
+        if kind == "answer":
+            return self._answer(ctx)
+        if kind == "operation":
+            return self._operation(ctx.action.content, ctx)
+        return None
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _answer(self, ctx: CheckContext) -> Finding | None:
+        if ctx.task.type in MUTATION_TYPES:
+            # The answer text is not judged; the table is. Answering before any change
+            # succeeded leaves the table as it was, which is never what the task asks.
+            if not _succeeded(ctx.conversation, mutating=True):
+                return Finding("answer_before_change", render("rule_answer_before_change"), {})
+            return None
+        if not _succeeded(ctx.conversation, mutating=False):
+            return Finding("answer_without_query", render("rule_answer_without_query"), {})
+        content = ctx.action.content.strip()
+        if not content:
+            return Finding("answer_format", render("rule_answer_empty"), {"answer": ""})
+        if not _is_list_literal(content):
+            feedback = render("rule_answer_format", answer=clip(content, self.max_quoted_chars))
+            return Finding("answer_format", feedback, {"answer": content[: self.max_quoted_chars]})
+        return None
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def _operation(self, sql: str, ctx: CheckContext) -> Finding | None:
+        sql = sql.strip()
+        if not sql.strip(";").strip():
+            return Finding("empty_sql", render("rule_sql_empty"), {})
+        parts = segments(sql)
+        for text_check in TEXT_CHECKS:
+            found = text_check(sql, parts, ctx.schema)
+            if found:
+                return found
+        try:
+            statements = [s for s in sqlglot.parse(sql, read="mysql") if isinstance(s, exp.Expression)]
+        except SqlglotError as exc:
+            return self._unparsed(sql, exc, ctx)
+        if not statements:
+            return Finding("empty_sql", render("rule_sql_empty"), {})
+        if len(statements) > 1:
+            return Finding("multiple_statements", render("rule_sql_multiple", count=len(statements)), {})
+        return self._statement(statements[0], sql, ctx)
+
+    def _statement(self, stmt: exp.Expression, sql: str, ctx: CheckContext) -> Finding | None:
+        for ast_check in AST_CHECKS:
+            found = ast_check(stmt, sql, ctx.schema)
+            if found:
+                return found
+        if is_mutation(stmt) and ctx.dry_run is not None:
+            error = ctx.dry_run(sql)
+            if error:
+                feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
+                return Finding("dry_run_error", feedback, {"error": error})
+        return None
+
+    def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
+        """sqlglot could not parse: the database decides when it can, else report the error.
+
+        sqlglot's MySQL grammar is not MySQL's; rejecting a statement the server accepts would
+        cost a revision for nothing, so a dry run that succeeds overrules the parser.
+        """
+        if ctx.dry_run is not None:
+            error = ctx.dry_run(sql)
+            if not error:
+                log.debug("sqlglot failed but the database accepts %r: %s", sql, exc)
+                return None
+            feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
+            return Finding("dry_run_error", feedback, {"error": error})
+        message = _parse_message(exc)
+        return Finding("syntax_error", render("rule_sql_syntax", error=message), {"error": message})
+
+
+def _parse_message(exc: SqlglotError) -> str:
+    """sqlglot's first error as one plain line (its text carries ANSI underline codes)."""
+    errors = getattr(exc, "errors", None) if isinstance(exc, ParseError) else None
+    if errors:
+        first = errors[0]
+        near = str(first.get("highlight") or "").strip()
+        where = f" near `{near}`" if near else ""
+        return f"{first.get('description', 'syntax error')}{where} (column {first.get('col', '?')})"
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).splitlines()[0] if str(exc) else "syntax error"
+
+
+def _is_list_literal(text: str) -> bool:
+    """Whether ``text`` is a Python list literal (AgentBench reads the answer with ``eval``)."""
+    try:
+        tree = ast.parse(text, mode="eval")
+        if not isinstance(tree.body, ast.List):
+            return False
+        ast.literal_eval(tree.body)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _succeeded(conversation: Sequence[Message], *, mutating: bool) -> bool:
+    """Whether an operation (a mutating one if asked) ran without a database error."""
+    for reply, observation in itertools.pairwise(conversation):
+        if reply.role != "assistant" or observation.role != "user":
+            continue
+        action = parse_reply(reply.content)
+        if action.kind != "operation" or sql_error(observation.content) is not None:
+            continue
+        if not mutating or _MUTATING_SQL.match(action.content):
+            return True
+    return False

@@ -1,0 +1,60 @@
+"""Turn an evaluation config into the CMAT agent of each episode and the role routing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from cmat.agents.setup import AgentSetup, approx_tokens
+from cmat.envs.base import Task
+from cmat.llm.base import LLM
+from cmat.runner.orchestrator import Roles
+from cmat.types import GenerationConfig
+
+if TYPE_CHECKING:
+    from cmat.evaluation.run import EvalConfig
+
+CHECKER_MAX_TOKENS = 128
+REFLECTION_MAX_TOKENS = 160
+
+
+def roles_for(llm: LLM, cfg: EvalConfig) -> Roles:
+    """One backend for every role; the Checker and reflector get short, greedy replies."""
+    assistant = GenerationConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed)
+    checker = GenerationConfig(max_new_tokens=CHECKER_MAX_TOKENS, seed=cfg.seed)
+    reflection = GenerationConfig(max_new_tokens=REFLECTION_MAX_TOKENS, seed=cfg.seed)
+    return Roles({"assistant": llm}, {"assistant": assistant, "checker": checker, "reflection": reflection})
+
+
+@contextmanager
+def agent_factory(cfg: EvalConfig, llm: LLM, run_id: str) -> Iterator[Callable[[Task], AgentSetup]]:
+    """Yield ``task -> AgentSetup``; opens (and finally closes) the long-term memory."""
+    from cmat.agents.checkers import make_checker
+
+    checker = make_checker(cfg.checker, env=cfg.env, llm_available=cfg.model != "oracle")
+    memory: Any = None
+    if cfg.memory != "off":
+        from cmat.memory.embeddings import make_embedder
+        from cmat.memory.long_term import LongTermMemory
+
+        memory = LongTermMemory(cfg.memory, embedder=make_embedder(cfg.embedder))
+    reflector: Any = None
+    if cfg.reflection > 0:
+        from cmat.reflection import Reflector
+
+        reflector = Reflector()
+    count = getattr(llm, "count_tokens", None) or approx_tokens
+
+    def agent_for(task: Task) -> AgentSetup:
+        return AgentSetup(
+            checker=checker, revisions=cfg.revisions, memory=memory, memory_k=cfg.memory_k,
+            reflection=cfg.reflection, reflector=reflector, mode="eval", run_id=run_id,
+            context_budget=cfg.context_budget, count_tokens=count, model=cfg.model,
+        )
+
+    try:
+        yield agent_for
+    finally:
+        if memory is not None:
+            memory.close()

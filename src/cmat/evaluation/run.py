@@ -1,0 +1,191 @@
+"""``evaluate``: run a model on an environment's data set, resumable, and write the metrics.
+
+Outputs in ``out``: ``results.jsonl`` (one record per sample), ``metrics.json``, ``run.json``
+(the configuration; a resumed run must match it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmat.envs.base import Task
+from cmat.evaluation.agent_factory import agent_factory, roles_for
+from cmat.registry import get_env, make_llm
+from cmat.runner.orchestrator import run_many
+from cmat.runner.store import ResultStore, write_json_atomic
+from cmat.trajectories.schema import Trajectory
+from cmat.types import Outcome
+
+
+@dataclass
+class EvalConfig:
+    """Settings of one evaluation run."""
+
+    out: str = field(default="runs/eval", metadata={"help": "output directory; re-running resumes"})
+    env: str = field(default="dbbench", metadata={"help": "environment", "choices": ["dbbench"]})
+    data: str | None = field(default=None, metadata={"help": "data file (default: the bundled dev set)"})
+    model: str = field(
+        default="hf", metadata={"help": "model spec: hf, hf:<path-or-id>, openai:<model>, mock:<file>, oracle"}
+    )
+    adapter: str | None = field(default=None, metadata={"help": "LoRA adapter folder (hf models)"})
+    limit: int | None = field(default=None, metadata={"help": "evaluate only the first N samples"})
+    seed: int = field(default=0, metadata={"help": "seed for sampling"})
+    temperature: float = field(default=0.0, metadata={"help": "0 = greedy"})
+    max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply"})
+    concurrency: int = field(default=16, metadata={"help": "episodes in flight, batched into one generate call"})
+    db_backend: str = field(default="sqlite", metadata={"help": "dbbench database", "choices": ["sqlite", "mariadb"]})
+    max_rounds: int = field(default=5, metadata={"help": "operation rounds per episode (AgentBench: 5)"})
+    retry_errors: bool = field(default=True, metadata={"help": "re-run samples that ended in 'error' when resuming"})
+    checker: str = field(
+        default="none", metadata={"help": "Checker before each action", "choices": ["none", "rule", "llm", "rule+llm"]}
+    )
+    revisions: int = field(default=2, metadata={"help": "revisions per step after a Checker rejection"})
+    memory: str = field(default="off", metadata={"help": "long-term memory file (SQLite), or 'off'"})
+    memory_k: int = field(default=3, metadata={"help": "memories retrieved per task"})
+    embedder: str = field(
+        default="minilm", metadata={"help": "memory retrieval", "choices": ["minilm", "hashing", "bm25"]}
+    )
+    reflection: int = field(default=0, metadata={"help": "retries after a failed attempt, each after a reflection"})
+    context_budget: int | None = field(
+        default=None,
+        metadata={"help": "token budget of the Assistant's context (short-term memory); default: the model's limit"},
+    )
+
+
+def _manifest(cfg: EvalConfig, data: str) -> dict[str, Any]:
+    from cmat.envs.dbbench.data import file_sha256
+
+    return {
+        "env": cfg.env,
+        "data": str(Path(data).resolve()),
+        "data_sha256": file_sha256(data),
+        "model": cfg.model,
+        "adapter": cfg.adapter,
+        "seed": cfg.seed,
+        "temperature": cfg.temperature,
+        "max_new_tokens": cfg.max_new_tokens,
+        "db_backend": cfg.db_backend,
+        "max_rounds": cfg.max_rounds,
+        "checker": cfg.checker,
+        "revisions": cfg.revisions if cfg.checker != "none" else None,
+        "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
+        "memory_k": cfg.memory_k if cfg.memory != "off" else None,
+        "reflection": cfg.reflection,
+        "context_budget": cfg.context_budget,
+    }
+
+
+def _oracle_scripts(entry: Any, tasks: Sequence[Task]) -> dict[str, list[str]]:
+    return {entry.task_prompt(t): entry.gold_replies(t) for t in tasks}
+
+
+def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
+    """Evaluate ``cfg.model`` on ``cfg.data``; finished samples in ``cfg.out`` are skipped."""
+    start = time.perf_counter()
+    entry = get_env(cfg.env)
+    data = cfg.data or entry.default_data()
+    tasks = entry.load(data)
+    if cfg.limit is not None:
+        tasks = tasks[: cfg.limit]
+    store = ResultStore(cfg.out)
+    manifest = _manifest(cfg, data)
+    store.check_manifest(manifest)
+    done = store.finished(retry_errors=cfg.retry_errors)
+    todo = [t for t in tasks if t.id not in done]
+    if todo:
+        scripts = _oracle_scripts(entry, tasks) if cfg.model == "oracle" else None
+        llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
+        roles = roles_for(llm, cfg)
+        options = {"backend": cfg.db_backend, "max_rounds": cfg.max_rounds}
+        with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar, \
+                agent_factory(cfg, llm, run_id=f"{Path(cfg.out).name}-{manifest['data_sha256'][:8]}") as agent_for:
+
+            def on_record(record: Trajectory) -> None:
+                store.append(record.to_dict())
+                bar.advance(record)
+
+            run_many(todo, lambda: entry.make(**options), roles, on_record, cfg.concurrency, agent_for)
+    records = [store.records[t.id] for t in tasks if t.id in store.records]
+    metrics = summarize(records, entry.metrics)
+    metrics.update(manifest)
+    metrics["wall_s"] = round(time.perf_counter() - start, 2)
+    metrics["resumed_samples"] = len(tasks) - len(todo)
+    metrics["config"] = asdict(cfg)
+    write_json_atomic(Path(cfg.out) / "metrics.json", metrics)
+    return metrics
+
+
+def summarize(records: Sequence[Mapping[str, Any]], scorer: Any) -> dict[str, Any]:
+    """Scores plus outcome counts, turns and token totals over ``records``."""
+    metrics: dict[str, Any] = dict(scorer(records))
+    counts = Counter(r["outcome"] for r in records)
+    metrics["outcomes"] = {o.value: counts.get(o.value, 0) for o in Outcome}
+    metrics["n"] = len(records)
+    metrics["correct"] = sum(bool(r["correct"]) for r in records)
+    n = max(1, len(records))
+    turns = sum(sum(m["role"] == "assistant" for m in r["conversation"]) - 1 for r in records)
+    metrics["mean_turns"] = round(turns / n, 3)
+    metrics["completion_tokens"] = sum(int(r.get("completion_tokens", 0)) for r in records)
+    metrics["episode_wall_s"] = round(sum(float(r["timings"].get("wall_s", 0.0)) for r in records), 2)
+    reflected = any("reflection_trigger_mode" in r.get("details", {}) for r in records)
+    if reflected or any(len(r.get("attempts", [])) > 1 for r in records):
+        first = [{**r, "correct": r.get("first_attempt_correct", r["correct"])} for r in records]
+        metrics["first_attempt"] = {k: v for k, v in scorer(first).items() if k in ("overall", "per_type")}
+        metrics["mean_attempts"] = round(sum(max(1, len(r.get("attempts", []))) for r in records) / n, 3)
+        modes = {r.get("details", {}).get("reflection_trigger_mode") for r in records} - {None}
+        metrics["reflection_trigger"] = sorted(modes)
+    return metrics
+
+
+class _Progress:
+    """A rich progress bar with the running accuracy; silent when disabled."""
+
+    def __init__(self, total: int, completed: int, enabled: bool) -> None:
+        self.enabled, self.correct, self.seen = enabled, 0, 0
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.fields[status]}"),
+            )
+            self._task = self._bar.add_task("eval", total=total, completed=completed, status="")
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self._bar.stop()
+
+    def advance(self, record: Trajectory) -> None:
+        self.seen += 1
+        self.correct += bool(record.correct)
+        if self.enabled:
+            status = f"correct {self.correct}/{self.seen} this session, last: {record.outcome}"
+            self._bar.update(self._task, advance=1, status=status)
+
+
+def run_one(cfg: EvalConfig, task_id: str) -> Trajectory:
+    """Run one task of ``cfg.data`` with the configured agent; nothing is written to disk."""
+    from cmat.errors import ConfigError
+
+    entry = get_env(cfg.env)
+    tasks = entry.load(cfg.data or entry.default_data())
+    chosen = [t for t in tasks if t.id == task_id]
+    if not chosen:
+        raise ConfigError(f"no task with id '{task_id}' (ids are 0..{len(tasks) - 1})")
+    scripts = _oracle_scripts(entry, chosen) if cfg.model == "oracle" else None
+    llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
+    records: list[Trajectory] = []
+    options = {"backend": cfg.db_backend, "max_rounds": cfg.max_rounds}
+    with agent_factory(cfg, llm, run_id=f"run-{task_id}") as agent_for:
+        run_many(chosen, lambda: entry.make(**options), roles_for(llm, cfg), records.append, 1, agent_for)
+    return records[0]

@@ -1,0 +1,238 @@
+"""The DBBench rule checker: specific feedback for the mistakes small models make."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from checker_helpers import answer, history, make_ctx, operation
+
+from cmat.agents.checker_base import Verdict
+from cmat.agents.checkers import SQLRuleChecker, sql_error
+from cmat.envs.dbbench.data import MUTATION_TYPES, default_dev_path, load_dbbench
+from cmat.envs.dbbench.env import gold_replies
+
+CHECKER = SQLRuleChecker()
+
+
+def verify_sql(
+    sql: str,
+    *,
+    schema: dict[str, list[str]] | None = None,
+    dry_run: Callable[[str], str | None] | None = None,
+) -> Verdict:
+    return CHECKER.verify(make_ctx(operation(sql), schema=schema, dry_run=dry_run))
+
+
+def test_missing_column_names_it_and_lists_real_columns_then_fix_is_approved() -> None:
+    verdict = verify_sql("SELECT `Call signs` FROM `Radio Stations` WHERE Class = 'D'")
+    assert not verdict.approve
+    assert verdict.details["rule"] == "unknown_column"
+    assert "`Call signs` does not exist in `Radio Stations`" in verdict.feedback
+    assert "`Call sign`, `Frequency MHz`, `City of license`, `Class`, `Rank`" in verdict.feedback
+    assert "Did you mean `Call sign`?" in verdict.feedback
+    fixed = verify_sql("SELECT `Call sign` FROM `Radio Stations` WHERE Class = 'D'")
+    assert fixed == Verdict(approve=True, feedback="", checker="rule")
+
+
+def test_columns_are_case_insensitive_like_mysql() -> None:
+    assert verify_sql("SELECT `call SIGN` FROM `Radio Stations` WHERE class = 'D'").approve
+
+
+def test_bare_word_value_is_read_as_a_column_and_the_hint_says_quote_it() -> None:
+    verdict = verify_sql("SELECT Team FROM race_results WHERE Drivers = Bob")
+    assert verdict.details["rule"] == "unknown_column"
+    assert "'Bob'" in verdict.feedback
+
+
+@pytest.mark.parametrize(
+    ("sql", "name"),
+    [
+        ("SELECT Call sign FROM `Radio Stations`", "Call sign"),
+        ("SELECT `Call sign` FROM Radio Stations", "Radio Stations"),
+        ("SELECT `Call sign` FROM `Radio Stations` WHERE City of license = 'Ames'", "City of license"),
+    ],
+)
+def test_names_with_spaces_must_be_backticked(sql: str, name: str) -> None:
+    verdict = verify_sql(sql)
+    assert not verdict.approve
+    assert verdict.details["rule"] == "unquoted_name"
+    assert f"`{name}`" in verdict.feedback and "backticks" in verdict.feedback
+
+
+def test_double_quoted_column_is_a_string_in_mysql() -> None:
+    verdict = verify_sql("SELECT Class FROM `Radio Stations` WHERE \"Call sign\" = 'KXYZ'")
+    assert verdict.details["rule"] == "name_as_string"
+    assert '"Call sign" is a text value' in verdict.feedback and "`Call sign`" in verdict.feedback
+
+
+def test_quoted_table_name_after_from_is_flagged() -> None:
+    verdict = verify_sql("SELECT Class FROM 'Radio Stations'")
+    assert verdict.details["rule"] == "name_as_string"
+    assert verdict.details["kind"] == "table"
+
+
+def test_single_quoted_column_in_select_list_is_flagged() -> None:
+    verdict = verify_sql("SELECT 'Class' FROM `Radio Stations`")
+    assert verdict.details["rule"] == "name_as_string"
+
+
+def test_quoted_values_are_fine() -> None:
+    assert verify_sql("SELECT Class FROM `Radio Stations` WHERE `Call sign` = \"KXYZ\"").approve
+    assert verify_sql("SELECT Class FROM `Radio Stations` WHERE `Call sign` IN ('Class', 'B')").approve
+
+
+@pytest.mark.parametrize(
+    ("sql", "suggested"),
+    [
+        ("SELECT Class FROM Radio_Stations", "Radio Stations"),
+        ("SELECT Team FROM Race_Results", "race_results"),
+    ],
+)
+def test_unknown_table_suggests_the_closest_name(sql: str, suggested: str) -> None:
+    verdict = verify_sql(sql)
+    assert verdict.details["rule"] == "unknown_table"
+    assert f"Did you mean `{suggested}`?" in verdict.feedback
+
+
+def test_reserved_word_column_needs_backticks() -> None:
+    verdict = verify_sql("SELECT Rank FROM `Radio Stations`")
+    assert verdict.details["rule"] == "reserved_word"
+    assert verify_sql("SELECT `Rank` FROM `Radio Stations`").approve
+
+
+def test_insert_value_count_must_match_listed_or_all_columns() -> None:
+    listed = verify_sql("INSERT INTO race_results (Class, Team) VALUES ('A', 'B', 'C')")
+    assert listed.details["rule"] == "insert_value_count"
+    assert "3 values for the 2 columns" in listed.feedback
+    unlisted = verify_sql("INSERT INTO race_results VALUES ('A', 'B')")
+    assert unlisted.details == {"rule": "insert_value_count", "given": 2, "expected": 4}
+    assert verify_sql("INSERT INTO race_results VALUES ('A', '7', 'B', 'C')").approve
+
+
+def test_insert_into_unknown_column_is_rejected() -> None:
+    verdict = verify_sql("INSERT INTO race_results (Class, Driver) VALUES ('A', 'B')")
+    assert verdict.details["rule"] == "unknown_column"
+    assert "Did you mean `Drivers`?" in verdict.feedback
+
+
+@pytest.mark.parametrize("sql", ["UPDATE race_results SET Team = 'X'", "DELETE FROM race_results"])
+def test_update_or_delete_without_where_is_rejected(sql: str) -> None:
+    verdict = verify_sql(sql)
+    assert verdict.details["rule"] == "no_where"
+    assert "every row of `race_results`" in verdict.feedback
+
+
+def test_dry_run_error_is_passed_on_for_mutations_only() -> None:
+    seen: list[str] = []
+
+    def dry_run(sql: str) -> str | None:
+        seen.append(sql)
+        return "1366 (HY000): Incorrect integer value: 'x' for column 'No' at row 1"
+
+    update = "UPDATE race_results SET No = 'x' WHERE Team = 'A'"
+    verdict = verify_sql(update, dry_run=dry_run)
+    assert verdict.details["rule"] == "dry_run_error"
+    assert "Incorrect integer value: 'x' for column 'No'" in verdict.feedback
+    assert seen == [update]
+    assert verify_sql("SELECT No FROM race_results", dry_run=dry_run).approve
+    assert seen == [update]  # queries are not dry-run
+
+
+def test_syntax_error_is_quoted_unless_the_database_accepts_the_statement() -> None:
+    sql = "SELECT Team FROM race_results WHERE Team = 'A' ORDER"
+    verdict = verify_sql(sql)
+    assert verdict.details["rule"] == "syntax_error"
+    assert verdict.feedback.startswith("The SQL does not parse:")
+    assert verify_sql(sql, dry_run=lambda s: None).approve  # the server is the authority
+    refused = verify_sql(sql, dry_run=lambda s: "1064 (42000): You have an error")
+    assert refused.details["rule"] == "dry_run_error"
+
+
+def test_one_statement_per_operation() -> None:
+    verdict = verify_sql("SELECT Team FROM race_results; SELECT Class FROM race_results;")
+    assert verdict.details["rule"] == "multiple_statements"
+    assert verify_sql("SELECT Team FROM race_results;").approve
+
+
+def test_comment_would_hide_the_rest_of_the_line() -> None:
+    assert verify_sql("SELECT Team -- the team\nFROM race_results").details["rule"] == "comment"
+
+
+def test_invalid_format_and_invalid_action_explain_the_protocol() -> None:
+    bad_format = CHECKER.verify(make_ctx("Action: Operation\nSELECT 1"))
+    assert bad_format.details["rule"] == "invalid_format"
+    assert "```sql" in bad_format.feedback
+    bad_action = CHECKER.verify(make_ctx("I think the answer is 5."))
+    assert bad_action.details["rule"] == "invalid_action"
+    assert "Action: Operation" in bad_action.feedback and "Final Answer:" in bad_action.feedback
+
+
+QUERIED = history((operation("SELECT `Call sign` FROM `Radio Stations`"), "[('KXYZ',)]"))
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ('["KXYZ", "KABC"]', True),
+        ("[12, 3.5]", True),
+        ("[]", True),
+        ("KXYZ", False),
+        ("[KXYZ]", False),
+        ('["KXYZ",', False),
+        ("12", False),
+        ("", False),
+    ],
+)
+def test_answer_must_be_a_python_list_literal(text: str, ok: bool) -> None:
+    verdict = CHECKER.verify(make_ctx(answer(text), conversation=QUERIED))
+    assert verdict.approve is ok
+    if not ok:
+        assert verdict.details["rule"] == "answer_format"
+        assert "Final Answer:" in verdict.feedback
+
+
+def test_answer_before_any_successful_query_is_rejected() -> None:
+    failed = history((operation("SELECT x FROM t"), "1146 (42S02): Table 'db.t' doesn't exist"))
+    verdict = CHECKER.verify(make_ctx(answer('["KXYZ"]'), conversation=failed))
+    assert verdict.details["rule"] == "answer_without_query"
+
+
+def test_mutation_task_answer_needs_a_successful_change_but_any_answer_text() -> None:
+    ctx = make_ctx(answer("done"), task_type="UPDATE")
+    assert CHECKER.verify(ctx).details["rule"] == "answer_before_change"
+    changed = history((operation("UPDATE race_results SET Team = 'X' WHERE No = '7'"), "[]"))
+    assert CHECKER.verify(make_ctx(answer("done"), task_type="UPDATE", conversation=changed)).approve
+
+
+def test_check_is_a_generator_that_returns_without_yielding() -> None:
+    gen = CHECKER.check(make_ctx(operation("SELECT Team FROM race_results")))
+    with pytest.raises(StopIteration) as stop:
+        next(gen)
+    assert stop.value.value == Verdict(approve=True, feedback="", checker="rule")
+
+
+def test_no_schema_skips_schema_checks() -> None:
+    assert verify_sql("SELECT anything FROM anywhere", schema={}).approve
+
+
+def test_sql_error_recognises_mysql_connector_messages() -> None:
+    assert sql_error("1054 (42S22): Unknown column 'x' in 'field list'") is not None
+    assert sql_error("Use multi=True when executing multiple statements") is not None
+    assert sql_error("[('1054 (42S22): looks like an error',)]") is None
+    assert sql_error("") is None
+
+
+def test_agentbench_gold_mutations_are_all_approved() -> None:
+    """No false positive on the 40 correct INSERT/UPDATE statements of the dev set."""
+    checked = 0
+    for task in load_dbbench(default_dev_path()):
+        if task.type not in MUTATION_TYPES:
+            continue
+        table = task.data["table"]
+        schema = {table["table_name"]: [c["name"] for c in table["table_info"]["columns"]]}
+        for reply in gold_replies(task)[:-1]:
+            verdict = CHECKER.verify(make_ctx(reply, schema=schema, task_type=task.type))
+            assert verdict.approve, (reply, verdict.feedback)
+            checked += 1
+    assert checked >= 30

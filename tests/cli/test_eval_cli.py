@@ -1,0 +1,90 @@
+"""`cmat eval` end to end with the oracle and mock backends: outputs, resume, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cmat.cli.main import main
+from cmat.envs.dbbench.data import default_dev_path
+
+
+def _eval(*args: str) -> int:
+    return main(["eval", "--no-progress", *args])
+
+
+def test_oracle_scores_100_percent_on_all_60_dev_tasks(tmp_path: Path) -> None:
+    out = tmp_path / "oracle"
+    assert _eval("--env", "dbbench", "--model", "oracle", "--out", str(out)) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n"] == 60 and metrics["correct"] == 60
+    assert metrics["overall"] == 1.0 and not metrics["overall_partial"]
+    assert all(v == 1.0 for v in metrics["per_type"].values())
+    assert metrics["outcomes"]["completed"] == 60
+    for key in ("model", "adapter", "data_sha256", "seed", "wall_s", "agentbench"):
+        assert key in metrics
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert sorted(int(r["id"]) for r in records) == list(range(60))
+    for key in ("id", "type", "conversation", "answer", "correct", "outcome", "timings"):
+        assert key in records[0]
+
+
+def test_resume_after_kill_skips_finished_and_loses_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert _eval("--model", "oracle", "--limit", "10", "--out", str(out)) == 0
+    results = out / "results.jsonl"
+    lines = results.read_text().splitlines()
+    # Simulate a kill: the last 3 records never made it and the 4th-last was cut mid-line.
+    results.write_text("\n".join(lines[:6]) + "\n" + lines[6][: len(lines[6]) // 2])
+    assert _eval("--model", "oracle", "--limit", "10", "--out", str(out)) == 0
+    ids = [json.loads(line)["id"] for line in results.read_text().splitlines()]
+    assert sorted(ids, key=int) == [str(i) for i in range(10)] and len(ids) == 10
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["resumed_samples"] == 6 and metrics["correct"] == 10
+
+
+def test_resume_with_other_model_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    assert _eval("--model", "oracle", "--limit", "2", "--out", str(out)) == 0
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: 'Action: Answer\\nFinal Answer: []'\n")
+    assert _eval("--model", f"mock:{mock}", "--limit", "2", "--out", str(out)) == 2
+    assert "holds results of another run" in capsys.readouterr().err
+
+
+def test_mock_model_outcomes(tmp_path: Path) -> None:
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: 'I think the answer is 5.'\n")
+    out = tmp_path / "mock"
+    assert _eval("--model", f"mock:{mock}", "--limit", "3", "--out", str(out)) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["outcomes"]["invalid_action"] == 3 and metrics["correct"] == 0
+
+
+def test_malformed_data_line_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = default_dev_path().read_text().splitlines()[:3]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([lines[0], lines[1][:50], lines[2]]) + "\n")
+    assert _eval("--model", "oracle", "--data", str(bad), "--out", str(tmp_path / "o")) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: not valid JSON" in err
+
+
+def test_unknown_model_spec_lists_valid_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _eval("--model", "gpt5", "--limit", "1", "--out", str(tmp_path / "o")) == 2
+    err = capsys.readouterr().err
+    assert "unknown model spec 'gpt5'" in err and "hf:<path-or-id>" in err and "oracle" in err
+
+
+def test_missing_optional_dependency_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['pymysql'] = None\n"
+        "from cmat.envs.dbbench.backends import open_backend\n"
+        "try:\n    open_backend('mariadb')\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "MissingDependencyError" in out and "cmat[mysql]" in out
