@@ -88,3 +88,15 @@ def test_missing_optional_dependency_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "MissingDependencyError" in out and "cmat[mysql]" in out
+
+
+@pytest.mark.mariadb
+def test_oracle_scores_100_percent_on_mariadb(tmp_path: Path) -> None:
+    from cmat.envs.dbbench.backends import mariadbd_path
+
+    if mariadbd_path() is None:
+        pytest.skip("mariadbd is not installed (apt-get install mariadb-server)")
+    out = tmp_path / "oracle-mariadb"
+    assert _eval("--model", "oracle", "--db-backend", "mariadb", "--out", str(out)) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n"] == 60 and metrics["correct"] == 60 and metrics["outcomes"]["error"] == 0

@@ -39,6 +39,11 @@ def register(sub: Any) -> None:
     clear.add_argument("--env", help="only this environment")
     clear.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     actions.add_parser("stats", parents=[common], help="counts by kind, env and scope")
+    seed = actions.add_parser("seed", parents=[common], help="store a training run's successes as experiences")
+    seed.add_argument("run_dir", help="a `cmat eval` output directory of a run on training tasks")
+    seed.add_argument("--embedder", default="minilm", help="minilm | hashing | bm25 (default: minilm)")
+    seed.add_argument("--eval-file", action="append", default=[],
+                      help="an evaluation data file to protect (repeatable; the bundled dev set always is)")
     parser.set_defaults(func=run)
 
 
@@ -54,6 +59,8 @@ def _preview(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from cmat.memory import LongTermMemory, make_embedder
 
+    if args.memory_command == "seed":
+        return _seed(args)
     embedder = make_embedder(args.embedder) if args.memory_command == "search" else None
     with LongTermMemory(args.path, embedder) as memory:
         if args.memory_command == "list":
@@ -81,4 +88,16 @@ def _clear(memory: Any, args: argparse.Namespace) -> int:
             print("nothing deleted")
             return 1
     print(f"deleted {memory.clear(scope=args.scope, env=args.env)} entries")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from cmat.envs.dbbench.data import default_dev_path
+    from cmat.memory import LongTermMemory, make_embedder
+    from cmat.runner.experiences import seed_memory
+
+    with LongTermMemory(args.path, make_embedder(args.embedder)) as memory:
+        report = seed_memory(memory, args.run_dir, [default_dev_path(), *args.eval_file])
+    print(f"stored {report.stored} experiences from {report.records} episodes "
+          f"({report.skipped_failures} failures skipped) in {args.path}")
     return 0
