@@ -30,8 +30,10 @@ def test_condense_keeps_actions_and_short_observations() -> None:
 def test_seed_refuses_a_run_on_evaluation_data(tmp_path: Path) -> None:
     out = tmp_path / "dev-run"
     assert main(["eval", "--no-progress", "--model", "oracle", "--limit", "3", "--out", str(out)]) == 0
-    with LongTermMemory(tmp_path / "m.sqlite", HashingEmbedder()) as memory, pytest.raises(DataError, match="evaluation"):
+    memory = LongTermMemory(tmp_path / "m.sqlite", HashingEmbedder())
+    with pytest.raises(DataError, match="evaluation"):
         seed_memory(memory, out, [default_dev_path()])
+    memory.close()
 
 
 def test_seed_stores_successes_of_a_training_run(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import sys
 
 from cmat.errors import CmatError
 
-SUBCOMMANDS = ("eval_cmd", "run_cmd", "serve_cmd", "memory_cmd")
+SUBCOMMANDS = ("eval_cmd", "run_cmd", "serve_cmd", "memory_cmd", "gen_tasks_cmd", "tune_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

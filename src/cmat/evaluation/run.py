@@ -51,6 +51,14 @@ class EvalConfig:
         default="minilm", metadata={"help": "memory retrieval", "choices": ["minilm", "hashing", "bm25"]}
     )
     reflection: int = field(default=0, metadata={"help": "retries after a failed attempt, each after a reflection"})
+    mode: str = field(
+        default="eval",
+        metadata={
+            "help": "eval: gold-free reflection triggers; train (collection on training tasks): the environment's "
+            "verdict may trigger reflection and successes are stored as experiences",
+            "choices": ["eval", "train"],
+        },
+    )
     context_budget: int | None = field(
         default=None,
         metadata={"help": "token budget of the Assistant's context (short-term memory); default: the model's limit"},
@@ -77,6 +85,7 @@ def _manifest(cfg: EvalConfig, data: str) -> dict[str, Any]:
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
         "reflection": cfg.reflection,
         "context_budget": cfg.context_budget,
+        "mode": cfg.mode,
     }
 
 

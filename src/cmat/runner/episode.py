@@ -91,7 +91,12 @@ def run_episode(env: Env, task: Task, agent: AgentSetup | None = None) -> Episod
     finally:
         env.close()
     assert result is not None
-    return _trajectory(task, agent, rec, attempts, result, time.perf_counter() - start)
+    record = _trajectory(task, agent, rec, attempts, result, time.perf_counter() - start)
+    if agent.mode == "train" and agent.memory is not None and record.correct:
+        from cmat.runner.experiences import experiences_from
+
+        agent.memory.add_many(experiences_from([record.to_dict()], source=agent.run_id))
+    return record
 
 
 def _fit(messages: list[Message], keep: int, agent: AgentSetup) -> tuple[list[Message], bool]:

@@ -1,0 +1,210 @@
+"""Query task drafts (every SELECT type of DBBench): conditions, gold SQL and the question.
+
+A builder only *proposes*; :mod:`cmat.tasks.dbgen.generate` executes the gold SQL on the
+SQLite backend (MySQL semantics) to get the label and drops empty or ambiguous results.
+Ranking and MIN/MAX are checked here, because on TEXT columns MySQL orders as strings
+('9' > '10'): when string and numeric order disagree the gold SQL orders by ``col + 0``, and
+a tie for first place drops the task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+from cmat.tasks.dbgen import phrasing
+from cmat.tasks.dbgen.tables import GenColumn, GenTable
+from cmat.tasks.dbgen.text import Cond, Style, ident, phrase, render, where
+
+Run = Callable[[str], "list[tuple[Any, ...]] | None"]
+BLANKS = ("", "—")
+
+
+@dataclass
+class Draft:
+    """A proposed task: its type, question and gold statements (one for queries)."""
+
+    kind: str
+    description: str
+    statements: list[str]
+    max_rows: int = 5
+
+
+def usable(column: GenColumn) -> list[str]:
+    """The non-blank values of a column, as text."""
+    return [v for v in column.texts() if v.strip() not in BLANKS]
+
+
+def eq_cond(rng: Random, column: GenColumn) -> Cond | None:
+    present = usable(column)
+    return Cond(column.name, "=", rng.choice(present)) if present else None
+
+
+def num_cond(rng: Random, column: GenColumn) -> Cond:
+    """``column > x`` or ``column < x`` with ``x`` one of the column's own values."""
+    return Cond(column.name, rng.choice((">", "<")), rng.choice(column.texts()), year=column.role == "year")
+
+
+def _filters(rng: Random, table: GenTable, avoid: set[str], p_eq: float, p_num: float) -> list[Cond]:
+    """Zero or one extra filter: an equality on a categorical column or a numeric comparison."""
+    roll = rng.random()
+    cats = [c for c in table.with_role("cat") if c.name not in avoid]
+    nums = [c for c in table.with_role("num", "year") if c.name not in avoid]
+    if roll < p_eq and cats:
+        cond = eq_cond(rng, rng.choice(cats))
+        return [cond] if cond else []
+    if roll < p_eq + p_num and nums:
+        return [num_cond(rng, rng.choice(nums))]
+    return []
+
+
+def _fields(rng: Random, table: GenTable, style: Style, conds: list[Cond]) -> dict[str, str]:
+    fields = {"noun": table.domain.noun, "nouns": table.domain.plural}
+    if conds:
+        fields["rel"] = phrase(rng, style, conds)
+        fields["pred"] = phrase(rng, style, conds, "pred")
+        fields["scope"] = f"{table.domain.plural} {fields['rel']}"
+        fields["among"] = rng.choice((" among {nouns} {rel}", " among the {nouns} {rel}")).format(**fields)
+    else:
+        fields["scope"] = rng.choice(("all {nouns}", "all the {nouns}", "every {noun} in the table")).format(**fields)
+        fields["among"] = ""
+    if len(conds) == 1 and conds[0].op == "=":
+        fields.update(col=style.col(conds[0].column), val=style.val(conds[0].value))
+    return fields
+
+
+def _other(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+    by_key = rng.random() < 0.7
+    first = eq_cond(rng, table.key if by_key else rng.choice(table.with_role("cat", "attr") or [table.key]))
+    if first is None:
+        return None
+    conds = [first] if first.column == table.key.name else [first, *_filters(rng, table, {first.column}, 0.15, 0.15)]
+    used = {c.column for c in conds}
+    targets = [c for c in table.columns if c.role != "text" and c.name not in used]
+    if not targets:
+        return None
+    target = rng.choice(targets)
+    sql = f"SELECT {ident(target.name)} FROM {ident(table.name)}{where(conds)};"
+    fields = _fields(rng, table, style, conds)
+    fields.pop("col", None)
+    return Draft("other", render(rng, phrasing.QUESTIONS["other"], target=style.col(target.name), **fields), [sql])
+
+
+def _counting(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+    cats = table.with_role("cat")
+    nums = table.with_role("num", "year")
+    if rng.random() < 0.75 and cats:
+        first = eq_cond(rng, rng.choice(cats))
+        conds = [first] if first else []
+    elif nums:
+        conds = [num_cond(rng, rng.choice(nums))]
+    else:
+        return None
+    if not conds:
+        return None
+    conds += _filters(rng, table, {conds[0].column}, 0.1, 0.1)
+    counted = "*" if rng.random() < 0.8 else ident(table.key.name)
+    sql = f"SELECT COUNT({counted}) FROM {ident(table.name)}{where(conds)};"
+    fields = _fields(rng, table, style, conds)
+    return Draft("counting", render(rng, phrasing.QUESTIONS["counting"], **fields), [sql])
+
+
+def _comparison(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+    nums = table.with_role("num", "year")
+    if not nums:
+        return None
+    conds = [num_cond(rng, rng.choice(nums))]
+    conds += _filters(rng, table, {conds[0].column}, 0.4, 0.0)
+    used = {c.column for c in conds}
+    by_key = rng.random() < 0.6 or table.key.name in used
+    others = [c for c in table.columns if c.role != "text" and c.name not in used and c is not table.key]
+    target = table.key if by_key or not others else rng.choice(others)
+    sql = f"SELECT {ident(target.name)} FROM {ident(table.name)}{where(conds)};"
+    fields = _fields(rng, table, style, conds)
+    fields.pop("col", None)
+    templates = phrasing.QUESTIONS["comparison"]
+    if target is table.key and rng.random() < 0.5:
+        templates = phrasing.QUESTIONS["comparison-key"]
+    text = render(rng, templates, target=style.col(target.name), **fields)
+    return Draft("comparison", text, [sql], max_rows=8)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ranking(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+    measure = rng.choice(table.with_role("num", "year"))
+    conds = _filters(rng, table, {measure.name}, 0.3, 0.0)
+    direction = rng.choice(("DESC", "ASC"))
+    used = {measure.name, *(x.column for x in conds)}
+    others = [c for c in table.columns if c.role != "text" and c.name not in used]
+    target = table.key if rng.random() < 0.7 or not others else rng.choice(others)
+    m, t = ident(measure.name), ident(target.name)
+    base = f"FROM {ident(table.name)}{where(conds)}"
+    top = run(f"SELECT {t}, {m} {base} ORDER BY {m} + 0 {direction} LIMIT 2")
+    if not top or (len(top) == 2 and _number(top[0][1]) == _number(top[1][1])):
+        return None  # nothing matches, or a tie for first place: ambiguous
+    lexical = run(f"SELECT {t} {base} ORDER BY {m} {direction} LIMIT 1")
+    order = f"{m} {direction}" if lexical and lexical[0][0] == top[0][0] else f"{m} + 0 {direction}"
+    sql = f"SELECT {t} {base} ORDER BY {order} LIMIT 1;"
+    fields = _fields(rng, table, style, conds)
+    fields.pop("col", None)
+    fields.update(measure=style.col(measure.name), extreme=rng.choice(phrasing.EXTREMES[measure.role, direction]))
+    templates = phrasing.QUESTIONS["ranking"]
+    templates += phrasing.QUESTIONS["ranking-key" if target is table.key else "ranking-attr"]
+    return Draft("ranking", render(rng, templates, target=style.col(target.name), **fields), [sql])
+
+
+def _aggregation(kind: str) -> Callable[[Random, GenTable, Style, Run], Draft | None]:
+    function = kind.split("-")[1]
+
+    def build(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+        roles = ("num",) if function in ("SUM", "AVG") else ("num", "year")
+        measures = table.with_role(*roles)
+        if not measures:
+            return None
+        measure = rng.choice(measures)
+        conds = _filters(rng, table, {measure.name}, 0.7, 0.1)
+        m, base = ident(measure.name), f"FROM {ident(table.name)}{where(conds)}"
+        expression = m
+        if function in ("MIN", "MAX"):
+            lexical, numeric = run(f"SELECT {function}({m}) {base}"), run(f"SELECT {function}({m} + 0) {base}")
+            if not lexical or not numeric or _number(lexical[0][0]) != _number(numeric[0][0]):
+                expression = f"{m} + 0"  # string order would pick another value
+        sql = f"SELECT {function}({expression}) {base};"
+        fields = _fields(rng, table, style, conds)
+        fields.pop("col", None)
+        fields["measure"] = style.col(measure.name)
+        if function in ("MIN", "MAX"):
+            fields["extreme"] = rng.choice(phrasing.EXTREMES[measure.role, "DESC" if function == "MAX" else "ASC"])
+        return Draft(kind, render(rng, phrasing.QUESTIONS[kind], **fields), [sql])
+
+    return build
+
+
+QUERY_BUILDERS: dict[str, Callable[[Random, GenTable, Style, Run], Draft | None]] = {
+    "other": _other,
+    "counting": _counting,
+    "comparison": _comparison,
+    "ranking": _ranking,
+    **{k: _aggregation(k) for k in ("aggregation-SUM", "aggregation-MIN", "aggregation-MAX", "aggregation-AVG")},
+}
+REQUIRES: dict[str, tuple[str, ...]] = {
+    "other": ("key",),
+    "counting": ("cat",),
+    "comparison": ("num",),
+    "ranking": ("num",),
+    "aggregation-SUM": ("num", "cat"),
+    "aggregation-AVG": ("num", "cat"),
+    "aggregation-MIN": ("num", "cat"),
+    "aggregation-MAX": ("num", "cat"),
+    "INSERT": (),
+    "UPDATE": ("cat",),
+    "DELETE": ("cat", "num"),
+}

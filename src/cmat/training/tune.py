@@ -1,0 +1,185 @@
+"""``tune``: the whole collaborative-tuning loop, every stage cached and resumable.
+
+Layout of ``out``::
+
+    baseline/            evaluation of the base model (a `cmat eval` directory)
+    tasks/train.jsonl    generated training tasks (decontaminated against every eval file)
+    round-<r>/gold.jsonl         round 0: gold trajectories, verified by the environment
+    round-<r>/collect-s<k>/      later rounds: self-play with the previous model (train mode, Checker on)
+    round-<r>/sft.jsonl, pairs.jsonl, curation.json
+    round-<r>/sft/adapter/       LoRA SFT on all verified successes so far (rejection sampling)
+    round-<r>/dpo/adapter/       preference update from Checker-rejected vs corrected actions
+    round-<r>/eval-sft/, eval-dpo/
+    adapter/             the best adapter, with its manifest and metrics
+    summary.json         the before/after table
+
+A stage whose output exists is skipped, so a killed run restarts where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cmat.errors import ConfigError
+from cmat.runner.store import write_json_atomic
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # About 20 minutes on 2 CPU cores: gold trajectories only, one short SFT round.
+    "quickstart": {"train_tasks": 120, "rounds": 1, "samples": 0, "epochs": 1.0, "dpo": False, "eval_limit": None},
+    # The full run: more tasks, self-play rounds with the Checker, DPO.
+    "dbbench": {"train_tasks": 2000, "rounds": 3, "samples": 2, "epochs": 2.0, "dpo": True, "eval_limit": None},
+}
+
+
+@dataclass
+class TuneConfig:
+    """Settings of ``cmat tune`` (a preset fills the ones you leave unset)."""
+
+    out: str = field(default="runs/tune", metadata={"help": "output directory; re-running resumes"})
+    preset: str = field(default="quickstart", metadata={"help": "defaults", "choices": sorted(PRESETS)})
+    model: str = field(default="hf", metadata={"help": "base model spec: hf (embedded) or hf:<path-or-id>"})
+    train_tasks: int | None = field(default=None, metadata={"help": "generated training tasks"})
+    task_seed: int = field(default=0, metadata={"help": "seed of the task generator"})
+    rounds: int | None = field(default=None, metadata={"help": "tuning rounds (round 0 learns from gold)"})
+    samples: int | None = field(default=None, metadata={"help": "self-play samples per task in later rounds"})
+    collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})
+    temperature: float = field(default=0.7, metadata={"help": "sampling temperature of self-play"})
+    checker: str = field(default="rule", metadata={"help": "Checker during self-play collection"})
+    epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
+    learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
+    batch_size: int = field(default=4, metadata={"help": "SFT examples per batch"})
+    max_length: int = field(default=1536, metadata={"help": "SFT tokens kept per example"})
+    dpo: bool | None = field(default=None, metadata={"help": "run the DPO preference update"})
+    eval_limit: int | None = field(default=None, metadata={"help": "evaluate on the first N dev tasks only"})
+    eval_data: str | None = field(default=None, metadata={"help": "evaluation file (default: bundled dev set)"})
+    skip_baseline: bool = field(default=False, metadata={"help": "do not evaluate the base model"})
+    concurrency: int = field(default=16, metadata={"help": "episodes batched together when evaluating"})
+
+    def resolved(self) -> TuneConfig:
+        """This config with the preset's values filled in where a field is unset."""
+        if self.preset not in PRESETS:
+            raise ConfigError(f"unknown preset '{self.preset}'; valid: {', '.join(sorted(PRESETS))}")
+        values = {k: v for k, v in PRESETS[self.preset].items() if getattr(self, k) is None}
+        return replace(self, **values)
+
+
+def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) -> dict[str, Any]:
+    from cmat.evaluation.run import EvalConfig, evaluate
+
+    eval_cfg = EvalConfig(out=str(out), model=cfg.model, adapter=adapter, data=extra.pop("data", cfg.eval_data),
+                          limit=extra.pop("limit", cfg.eval_limit), concurrency=cfg.concurrency, **extra)
+    return evaluate(eval_cfg, progress=False)
+
+
+def _tasks(cfg: TuneConfig, out: Path) -> Path:
+    from cmat.tasks import assert_clean, generate_tasks, write_jsonl
+
+    path = out / "tasks" / "train.jsonl"
+    if not path.exists():
+        assert cfg.train_tasks is not None
+        tasks = generate_tasks(cfg.train_tasks, cfg.task_seed)
+        assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
+        write_jsonl(tasks, path)
+    return path
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _collect(cfg: TuneConfig, tasks_path: Path, round_dir: Path, adapter: str | None, r: int) -> list[dict[str, Any]]:
+    """Round 0: gold trajectories; later rounds: self-play samples of the previous model."""
+    if r == 0:
+        gold = round_dir / "gold.jsonl"
+        if not gold.exists():
+            from cmat.tasks import gold_trajectories
+
+            _write_jsonl(gold_trajectories(_read_jsonl(tasks_path)), gold)
+        return _read_jsonl(gold)
+    records: list[dict[str, Any]] = []
+    for k in range(cfg.samples or 0):
+        run = round_dir / f"collect-s{k}"
+        _eval(cfg, run, adapter, data=str(tasks_path), limit=cfg.collect_tasks, mode="train",
+              checker=cfg.checker, temperature=cfg.temperature, seed=1000 * r + k)
+        records += _read_jsonl(run / "results.jsonl")
+    return records
+
+
+def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
+    from cmat.training import DPOSettings, SFTSettings, train_dpo, train_sft
+
+    base = None if cfg.model == "hf" else cfg.model.partition(":")[2]
+    sft_dir = round_dir / "sft"
+    if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
+        train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
+                                        learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
+                                        max_length=cfg.max_length))
+    adapter = str(sft_dir / "adapter")
+    if cfg.dpo and pairs:
+        dpo_dir = round_dir / "dpo"
+        if not (dpo_dir / "adapter" / "adapter_manifest.json").exists():
+            train_dpo(pairs, DPOSettings(output_dir=str(dpo_dir), base_model=base, adapter_dir=adapter,
+                                         max_length=cfg.max_length))
+        adapter = str(dpo_dir / "adapter")
+    return adapter
+
+
+def tune(cfg: TuneConfig) -> dict[str, Any]:
+    """Run (or resume) the whole loop; returns the summary written to ``out/summary.json``."""
+    from cmat.tasks import curate, preference_pairs, sft_examples
+
+    cfg = cfg.resolved()
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(out / "config.json", asdict(cfg))
+    rows: list[dict[str, Any]] = [{"stage": "base", **_scores(_eval(cfg, out / "baseline"))}] if not cfg.skip_baseline \
+        else []
+    tasks_path = _tasks(cfg, out)
+    successes: list[dict[str, Any]] = []
+    adapter: str | None = None
+    for r in range(cfg.rounds or 1):
+        round_dir = out / f"round-{r}"
+        kept, report = curate(_collect(cfg, tasks_path, round_dir, adapter, r))
+        successes += kept
+        pairs = preference_pairs(kept)
+        _write_jsonl(sft_examples(successes), round_dir / "sft.jsonl")
+        _write_jsonl(pairs, round_dir / "pairs.jsonl")
+        write_json_atomic(round_dir / "curation.json", asdict(report))
+        adapter = _train(cfg, round_dir, _read_jsonl(round_dir / "sft.jsonl"), pairs)
+        stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
+        metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)
+        rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(successes),
+                     "pairs": len(pairs), **_scores(metrics)})
+    summary = {"config": asdict(cfg), "rows": rows, "adapter": _publish(out, rows)}
+    write_json_atomic(out / "summary.json", summary)
+    return summary
+
+
+def _scores(metrics: dict[str, Any]) -> dict[str, Any]:
+    keep = ("overall", "per_type", "outcomes", "n", "wall_s")
+    return {k: metrics.get(k) for k in keep}
+
+
+def _publish(out: Path, rows: list[dict[str, Any]]) -> str | None:
+    """Copy the best round's adapter to ``out/adapter`` with its metrics."""
+    tuned = [r for r in rows if r.get("adapter")]
+    if not tuned:
+        return None
+    best = max(tuned, key=lambda r: r["overall"] or 0.0)
+    target = out / "adapter"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(best["adapter"], target)
+    write_json_atomic(target / "metrics.json", best)
+    return str(target)
