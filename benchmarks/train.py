@@ -1,23 +1,26 @@
-"""SFT throughput: cmat's ``train_sft`` (TRL SFTTrainer + PEFT) vs a bare PyTorch LoRA loop.
+"""SFT throughput: cmat's SFT step (TRL SFTTrainer + PEFT) vs a bare PyTorch LoRA loop.
 
 Prints one JSON object::
 
-    python benchmarks/train.py                      # embedded SmolLM2-135M, 6 steps of 2 examples
+    python benchmarks/train.py                     # embedded SmolLM2-135M, 5 batches of 2 examples
     python benchmarks/train.py --steps 12 --batch-size 8 --max-length 512 --model PATH
 
-All three runs train the same LoRA (the default ``SFTSettings``: r=16 on every projection) on the
-same synthetic SQL conversations for one epoch, with AdamW and one optimizer step per batch:
+Three step functions train the same LoRA (default ``SFTSettings``: r=16 on every projection)
+with AdamW on the same synthetic SQL conversations:
 
-* ``cmat_sft`` — ``train_sft`` with its defaults (padding-free batches, loss on trainable
-  assistant turns only);
-* ``bare_padding_free`` — forward / backward / ``optimizer.step()`` by hand on the very batches
-  that cmat's collator produces (what the Trainer machinery costs);
-* ``bare_padded`` — the same loop on ordinary right-padded batches (what padding-free buys).
+* ``cmat_step`` — the Trainer's own step: ``SFTTrainer.training_step`` (TRL's loss on trainable
+  assistant tokens through its chunked LM head, backward via accelerate), gradient clipping,
+  optimizer and scheduler step, on the padding-free batches cmat's collator produced;
+* ``bare_padding_free`` — ``model(**batch).loss.backward()`` + ``optimizer.step()`` by hand on
+  the very same batches (what TRL's loss path costs or saves);
+* ``bare_padded`` — the bare step on ordinary right-padded batches of the same examples (what
+  padding-free buys).
 
-``tokens_per_s`` counts real (non-padding) tokens per second over the steps after the first
-(warm-up); ``padding_fraction`` is the share of batch positions that were padding. The variants
-run interleaved ``--repeats`` times and the fastest run of each is reported (on a shared machine
-other processes only ever slow a run down); all samples are listed too.
+The machine is shared, so the three run interleaved batch by batch, ``--repeats`` rounds after
+one warm-up step each, and each batch counts with its fastest time over the rounds (other
+processes only ever slow a step down). ``tokens_per_s`` counts real (non-padding) tokens.
+``train_sft_end_to_end`` is one real ``train_sft`` run over the same batches (the tokens/s it
+writes into its manifest, start-up and every step included): that one is exposed to the noise.
 """
 
 from __future__ import annotations
@@ -28,81 +31,30 @@ import platform
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
-WORDS = [
-    "name",
-    "age",
-    "city",
-    "salary",
-    "department",
-    "manager",
-    "project",
-    "budget",
-    "revenue",
-    "customer",
-    "order",
-    "product",
-]
+WORDS = "name age city salary department manager project budget revenue customer order product"
 
 
 def make_examples(count: int, seed: int) -> list[dict[str, Any]]:
     """Short agent-like conversations of varied length (so that padding matters)."""
     rng = random.Random(seed)
+    words = WORDS.split(" ")
     examples = []
     for _ in range(count):
-        cols = ", ".join(rng.choices(WORDS, k=rng.randint(1, 6)))
-        question = " ".join(rng.choices(WORDS, k=rng.randint(6, 30)))
+        cols = ", ".join(rng.choices(words, k=rng.randint(1, 6)))
+        question = " ".join(rng.choices(words, k=rng.randint(6, 30)))
+        answer = f"Action: Operation\n```sql\nSELECT {cols} FROM staff;\n```"
         examples.append(
             {
                 "messages": [
                     {"role": "user", "content": f"Table staff has columns {cols}. Question: {question}?"},
-                    {
-                        "role": "assistant",
-                        "content": f"Action: Operation\n```sql\nSELECT {cols} FROM staff;\n```",
-                        "train": True,
-                    },
+                    {"role": "assistant", "content": answer, "train": True},
                 ]
             }
         )
     return examples
-
-
-def bare_loop(model_path: str, settings: Any, batches: list[dict[str, Any]]) -> dict[str, Any]:
-    """Forward, backward and AdamW step by hand over ``batches``; timing skips the first step."""
-    import torch
-    from peft import get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    from cmat.training._common import precision
-
-    torch.manual_seed(settings.seed)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    dtype, _ = precision()
-    model = AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype).to(device)
-    model = get_peft_model(model, settings.lora_config())
-    model.train()
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.learning_rate)
-    tokens, seconds, losses = 0, 0.0, []
-    for step, batch in enumerate(batches):
-        batch = {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
-        started = time.perf_counter()
-        loss = model(**batch).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        if device == "cuda":
-            torch.cuda.synchronize()
-        elapsed = time.perf_counter() - started
-        losses.append(float(loss.detach()))
-        if step:
-            seconds += elapsed
-            tokens += real_tokens(batch)
-    return {
-        "tokens_per_s": round(tokens / seconds, 1),
-        "loss_first": round(losses[0], 4),
-        "loss_last": round(losses[-1], 4),
-    }
 
 
 def real_tokens(batch: dict[str, Any]) -> int:
@@ -117,40 +69,61 @@ def padding_fraction(batches: list[dict[str, Any]]) -> float:
     return round(1 - sum(real_tokens(b) for b in batches) / positions, 4)
 
 
-def step_timer(stats: Any) -> Any:
-    """A TrainerCallback noting, at each step's end, the time and the tokens collated so far."""
-    from transformers import TrainerCallback
+def cmat_step(trainer: Any, steps: int) -> Callable[[dict[str, Any]], float]:
+    """One optimizer step exactly as ``Trainer.train`` takes it (less the dataloader)."""
+    import torch
 
-    class StepTimer(TrainerCallback):  # type: ignore[misc]
-        def __init__(self) -> None:
-            self.marks: list[tuple[float, int]] = []
+    trainer.create_optimizer_and_scheduler(num_training_steps=steps)
+    trainer.current_gradient_accumulation_steps = 1  # set by Trainer.train otherwise
+    model = trainer.model
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
 
-        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-            self.marks.append((time.perf_counter(), stats.tokens))
+    def step(batch: dict[str, Any]) -> float:
+        loss = trainer.training_step(model, dict(batch))
+        torch.nn.utils.clip_grad_norm_(params, trainer.args.max_grad_norm)
+        trainer.optimizer.step()
+        trainer.lr_scheduler.step()
+        model.zero_grad(set_to_none=True)
+        return float(loss.detach())
 
-    return StepTimer()
+    return step
 
 
-def cmat_run(examples: list[dict[str, Any]], settings: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Train with cmat; return its figures and one epoch of the batches its collator produces."""
-    from cmat.training.data import BatchStats
-    from cmat.training.sft import build_sft_trainer, run_and_save
+def bare_step(model_path: str, settings: Any) -> Callable[[dict[str, Any]], float]:
+    """Forward, backward and AdamW step by hand on a fresh copy of the same LoRA model."""
+    import torch
+    from peft import get_peft_model
+    from transformers import AutoModelForCausalLM
 
-    trainer, facts = build_sft_trainer(examples, settings)
-    batches = list(trainer.get_train_dataloader())
-    trainer.data_collator.stats = BatchStats()  # count only the batches of the training run itself
-    timer = step_timer(trainer.data_collator.stats)
-    trainer.add_callback(timer)
-    result = run_and_save(trainer, "sft", settings, facts, None)
-    (t0, n0), (t1, n1) = timer.marks[0], timer.marks[-1]
-    figures = {
-        "tokens_per_s": round((n1 - n0) / (t1 - t0), 1),
-        "tokens_per_s_end_to_end": result.tokens_per_second,
-        "padding_fraction": result.padding_fraction,
-        "loss_first": round(result.loss_curve[0][1], 4),
-        "loss_last": round(result.loss_curve[-1][1], 4),
-    }
-    return figures, batches
+    from cmat.training._common import precision
+
+    torch.manual_seed(settings.seed)
+    dtype, _ = precision()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype), settings.lora_config())
+    model.to(device).train()
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.learning_rate)
+
+    def step(batch: dict[str, Any]) -> float:
+        batch = {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
+        loss = model(**batch, use_cache=False).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return float(loss.detach())
+
+    return step
+
+
+def timed(step: Callable[[dict[str, Any]], float], batch: dict[str, Any]) -> tuple[float, float]:
+    import torch
+
+    started = time.perf_counter()
+    loss = step(batch)
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter() - started, loss
 
 
 def padded_batches(model_path: str, examples: list[dict[str, Any]], batch_size: int, max_length: int) -> list[Any]:
@@ -162,35 +135,55 @@ def padded_batches(model_path: str, examples: list[dict[str, Any]], batch_size: 
 
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     rows, _ = tokenize_examples(tokenizer, examples, max_length)
-    collate = DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+    collate = DataCollatorForLanguageModeling(pad_token_id=tokenizer.pad_token_id)
     return [collate(rows[i : i + batch_size]) for i in range(0, len(rows), batch_size)]
 
 
-def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The fastest of the repeats (other processes only ever slow a run down), with all samples."""
-    top = max(runs, key=lambda r: r["tokens_per_s"])
-    return {**top, "tokens_per_s_samples": [r["tokens_per_s"] for r in runs]}
+def interleaved(variants: dict[str, tuple[Any, list[dict[str, Any]]]], repeats: int) -> dict[str, Any]:
+    """Run the variants batch by batch, rotating their order; keep each batch's fastest time."""
+    names = list(variants)
+    for name in names:  # warm-up (allocator, kernels), not timed
+        timed(variants[name][0], variants[name][1][0])
+    best: dict[str, list[float]] = {name: [float("inf")] * len(variants[name][1]) for name in names}
+    losses: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(repeats):
+        for i in range(len(variants[names[0]][1])):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                step, batches = variants[name]
+                seconds, loss = timed(step, batches[i])
+                best[name][i] = min(best[name][i], seconds)
+                losses[name].append(loss)
+    out = {}
+    for name in names:
+        tokens = sum(real_tokens(b) for b in variants[name][1])
+        out[name] = {
+            "tokens_per_s": round(tokens / sum(best[name]), 1),
+            "step_s": [round(s, 2) for s in best[name]],
+            "padding_fraction": padding_fraction(variants[name][1]),
+            "loss_first": round(losses[name][0], 4),
+            "loss_last": round(losses[name][-1], 4),
+        }
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder; default: the embedded SmolLM2-135M")
-    parser.add_argument("--steps", type=int, default=6, help="optimizer steps (one epoch) per run")
+    parser.add_argument("--steps", type=int, default=5, help="batches (one epoch)")
     parser.add_argument("--batch-size", type=int, default=2)
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=2, help="runs of each variant, interleaved; best is kept")
+    parser.add_argument("--repeats", type=int, default=2, help="timed rounds over the batches")
     args = parser.parse_args()
 
     import torch
 
     from cmat.training import SFTSettings
     from cmat.training._common import resolve_base_model
+    from cmat.training.sft import build_sft_trainer, train_sft
 
     started = time.perf_counter()
     model_path = resolve_base_model(args.model)
     examples = make_examples(args.steps * args.batch_size, seed=0)
-    padded = padded_batches(model_path, examples, args.batch_size, args.max_length)
-    runs: dict[str, list[dict[str, Any]]] = {"cmat_sft": [], "bare_padding_free": [], "bare_padded": []}
     with tempfile.TemporaryDirectory() as out:
         settings = SFTSettings(
             base_model=model_path,
@@ -204,28 +197,47 @@ def main() -> None:
             progress_bar=False,
             resume=False,
         )
-        for _ in range(args.repeats):
-            cmat, batches = cmat_run(examples, settings)
-            runs["cmat_sft"].append(cmat)
-            runs["bare_padding_free"].append({**bare_loop(model_path, settings, batches), "padding_fraction": 0.0})
-            bare_padded = bare_loop(model_path, settings, padded)
-            runs["bare_padded"].append({**bare_padded, "padding_fraction": padding_fraction(padded)})
-    results = {name: best(samples) for name, samples in runs.items()}
-    cmat_tps, bare_tps = results["cmat_sft"]["tokens_per_s"], results["bare_padding_free"]["tokens_per_s"]
+        trainer, _ = build_sft_trainer(examples, settings)
+        batches = list(trainer.get_train_dataloader())
+        steps = args.steps * (args.repeats + 1)
+        results = interleaved(
+            {
+                "cmat_step": (cmat_step(trainer, steps), batches),
+                "bare_padding_free": (bare_step(model_path, settings), batches),
+                "bare_padded": (
+                    bare_step(model_path, settings),
+                    padded_batches(model_path, examples, args.batch_size, args.max_length),
+                ),
+            },
+            args.repeats,
+        )
+        del trainer
+        run = train_sft(examples, settings)
     report = {
         "benchmark": "train_sft_throughput",
         "model": model_path,
         "device": "cuda" if torch.cuda.is_available() else "cpu",
         "torch_threads": torch.get_num_threads(),
         "machine": platform.machine(),
-        "steps": args.steps,
+        "batches": args.steps,
         "batch_size": args.batch_size,
         "repeats": args.repeats,
-        "tokens_per_step": round(sum(real_tokens(b) for b in batches) / len(batches), 1),
+        "tokens_per_batch": round(sum(real_tokens(b) for b in batches) / len(batches), 1),
         "lora": {"r": settings.lora_r, "alpha": settings.lora_alpha, "targets": settings.target_modules},
         **results,
-        "ratio_cmat_vs_bare": round(cmat_tps / bare_tps, 3),
-        "ratio_padding_free_vs_padded": round(bare_tps / results["bare_padded"]["tokens_per_s"], 3),
+        "ratio_cmat_vs_bare": round(
+            results["cmat_step"]["tokens_per_s"] / results["bare_padding_free"]["tokens_per_s"], 3
+        ),
+        "ratio_padding_free_vs_padded": round(
+            results["bare_padding_free"]["tokens_per_s"] / results["bare_padded"]["tokens_per_s"], 3
+        ),
+        "train_sft_end_to_end": {
+            "tokens_per_s": run.tokens_per_second,
+            "padding_fraction": run.padding_fraction,
+            "wall_s": run.wall_time_s,
+            "loss_first": round(run.loss_curve[0][1], 4),
+            "loss_last": round(run.loss_curve[-1][1], 4),
+        },
         "wall_s": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(report, indent=2))

@@ -35,3 +35,18 @@ def test_tune_runs_every_stage_and_resumes(tiny_model_dir: Path, tmp_path: Path)
     again = tune(cfg)
     assert [r["stage"] for r in again["rows"]] == stages
     assert (out / "round-0" / "sft" / "adapter" / "adapter_manifest.json").stat().st_mtime == mtime
+
+
+def test_later_rounds_collect_with_the_previous_adapter_in_train_mode(tiny_model_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tune2"
+    cfg = TuneConfig(
+        out=str(out), model=f"hf:{tiny_model_dir}", train_tasks=4, rounds=2, samples=1, collect_tasks=2, epochs=1.0,
+        batch_size=2, max_length=4096, eval_limit=1, concurrency=2, skip_baseline=True, dpo=True,
+    )
+    summary = tune(cfg)
+    assert [r["stage"] for r in summary["rows"]] == ["round 0 sft", "round 1 sft"]  # no pairs from a random model
+    run = json.loads((out / "round-1" / "collect-s0" / "run.json").read_text())
+    assert run["mode"] == "train" and run["checker"] == "rule" and run["adapter"].endswith("round-0/sft/adapter")
+    assert run["temperature"] == 0.7
+    curation = json.loads((out / "round-1" / "curation.json").read_text())
+    assert curation  # the report of what was kept and why
