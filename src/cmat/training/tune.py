@@ -58,6 +58,7 @@ class TuneConfig:
     eval_data: str | None = field(default=None, metadata={"help": "evaluation file (default: bundled dev set)"})
     skip_baseline: bool = field(default=False, metadata={"help": "do not evaluate the base model"})
     concurrency: int = field(default=16, metadata={"help": "episodes batched together when evaluating"})
+    progress: bool = field(default=True, metadata={"help": "print each stage and show progress bars"})
 
     def resolved(self) -> TuneConfig:
         """This config with the preset's values filled in where a field is unset."""
@@ -67,12 +68,21 @@ class TuneConfig:
         return replace(self, **values)
 
 
+def _stage(cfg: TuneConfig, message: str) -> None:
+    """One line per stage on stderr, so a long run shows where it is (silent with ``progress=False``)."""
+    if cfg.progress:
+        import sys
+
+        print(f"[tune] {message}", file=sys.stderr, flush=True)
+
+
 def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) -> dict[str, Any]:
     from cmat.evaluation.run import EvalConfig, evaluate
 
     eval_cfg = EvalConfig(out=str(out), model=cfg.model, adapter=adapter, data=extra.pop("data", cfg.eval_data),
                           limit=extra.pop("limit", cfg.eval_limit), concurrency=cfg.concurrency, **extra)
-    return evaluate(eval_cfg, progress=False)
+    _stage(cfg, f"evaluating {adapter or cfg.model} -> {out}")
+    return evaluate(eval_cfg, progress=cfg.progress)
 
 
 def _tasks(cfg: TuneConfig, out: Path) -> Path:
@@ -81,6 +91,7 @@ def _tasks(cfg: TuneConfig, out: Path) -> Path:
     path = out / "tasks" / "train.jsonl"
     if not path.exists():
         assert cfg.train_tasks is not None
+        _stage(cfg, f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}) -> {path}")
         tasks = generate_tasks(cfg.train_tasks, cfg.task_seed)
         assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
         write_jsonl(tasks, path)
@@ -105,6 +116,7 @@ def _collect(cfg: TuneConfig, tasks_path: Path, round_dir: Path, adapter: str | 
         if not gold.exists():
             from cmat.tasks import gold_trajectories
 
+            _stage(cfg, f"replaying gold solutions through the environment -> {gold}")
             _write_jsonl(gold_trajectories(_read_jsonl(tasks_path)), gold)
         return _read_jsonl(gold)
     records: list[dict[str, Any]] = []
@@ -122,15 +134,17 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
     base = None if cfg.model == "hf" else cfg.model.partition(":")[2]
     sft_dir = round_dir / "sft"
     if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
+        _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
         train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
                                         learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
-                                        max_length=cfg.max_length))
+                                        max_length=cfg.max_length, progress_bar=cfg.progress))
     adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
         dpo_dir = round_dir / "dpo"
         if not (dpo_dir / "adapter" / "adapter_manifest.json").exists():
+            _stage(cfg, f"DPO on {len(pairs)} preference pairs -> {dpo_dir}")
             train_dpo(pairs, DPOSettings(output_dir=str(dpo_dir), base_model=base, adapter_dir=adapter,
-                                         max_length=cfg.max_length))
+                                         max_length=cfg.max_length, progress_bar=cfg.progress))
         adapter = str(dpo_dir / "adapter")
     return adapter
 
@@ -151,6 +165,7 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
     for r in range(cfg.rounds or 1):
         round_dir = out / f"round-{r}"
         kept, report = curate(_collect(cfg, tasks_path, round_dir, adapter, r))
+        _stage(cfg, f"round {r}: curation kept {len(kept)} episodes")
         successes += kept
         pairs = preference_pairs(kept)
         _write_jsonl(sft_examples(successes), round_dir / "sft.jsonl")
