@@ -12,6 +12,7 @@ process and mount of the episode with it. See ``docs/design/os-env.md``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -22,6 +23,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from cmat.envs.os_interaction.sandbox import procs
 from cmat.envs.os_interaction.sandbox.shell import ExecResult, Shell
@@ -88,10 +90,8 @@ def _cleanup(proc: subprocess.Popen[bytes], base: str) -> None:
     """Kill the namespace (unshare --kill-child takes init and everything with it)."""
     if proc.poll() is None:
         proc.kill()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
     for stream in (proc.stdin, proc.stdout, proc.stderr):
         if stream is not None:
             stream.close()
@@ -108,7 +108,7 @@ class Sandbox:
         self._init = 0
         self._ns = ""
         self._shell: Shell | None = None
-        self._finalizer: weakref.finalize[..., None] | None = None
+        self._finalizer: Any = None
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -195,7 +195,10 @@ class Sandbox:
             self._shell.run(":", self.config.script_timeout, lambda: None)  # swallow login noise
         before = procs.members(self._ns)
         limit = self.config.command_timeout if timeout is None else timeout
-        return self._shell.run(command, limit, lambda: procs.kill_new(self._ns, before))
+        return self._shell.run(command, limit, lambda: self._kill_new(before))
+
+    def _kill_new(self, before: set[int]) -> None:
+        procs.kill_new(self._ns, before)
 
     # -- independent commands (AgentBench's ``execute_independent``) -------------------------
 

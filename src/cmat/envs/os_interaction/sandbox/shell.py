@@ -10,6 +10,7 @@ followed by a random end marker carrying ``$?``. Output beyond ``cap`` bytes is 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import select
@@ -138,17 +139,13 @@ class Shell:
 
         self.dead = True
         for pid in [*children(self.proc.pid), self.proc.pid]:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         for stream in (self.proc.stdin, self.proc.stdout):
             try:
                 if stream is not None:
                     stream.close()
             except OSError:
                 pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            pass
