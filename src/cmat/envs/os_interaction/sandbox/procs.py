@@ -6,6 +6,7 @@ nest), so it can stop runaway commands without asking anything inside the sandbo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -41,25 +42,25 @@ def children(pid: int) -> list[int]:
     return kids
 
 
-def kill_new(namespace: str, keep: set[int], passes: int = 50) -> int:
-    """SIGKILL every process of ``namespace`` not in ``keep``, until none is left.
+def kill_new(namespace: str, keep: set[int], passes: int = 100) -> int:
+    """SIGKILL every process of ``namespace`` not in ``keep``; returns how many.
 
-    Repeated passes catch processes forked while we were killing (a fork bomb); the sandbox's
-    process limit bounds how many there can be. Returns how many were killed.
+    Victims are frozen first (SIGSTOP, pass after pass until no new process appears), so a
+    fork bomb cannot refill its slots while we kill; then all of them get SIGKILL.
     """
-    killed = 0
+    frozen: set[int] = set()
     for _ in range(passes):
-        victims = members(namespace) - keep
+        victims = members(namespace) - keep - frozen
         if not victims:
             break
         for pid in victims:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-            except ProcessLookupError:
-                pass
-        time.sleep(0.01)
-    return killed
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        frozen |= victims
+    for pid in frozen:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return len(frozen)
 
 
 def wait_gone(pid: int, timeout: float = 2.0) -> bool:

@@ -16,6 +16,7 @@ import contextlib
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -26,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from cmat.envs.os_interaction.sandbox import procs
+from cmat.envs.os_interaction.sandbox.cgroup import PidsCgroup
 from cmat.envs.os_interaction.sandbox.shell import ExecResult, Shell
 from cmat.errors import CmatError
 
@@ -86,8 +88,11 @@ def _write_maps(pid: int) -> None:
         f.write(gid_map)
 
 
-def _cleanup(proc: subprocess.Popen[bytes], base: str) -> None:
-    """Kill the namespace (unshare --kill-child takes init and everything with it)."""
+def _cleanup(proc: subprocess.Popen[bytes], base: str, init: list[int], group: PidsCgroup) -> None:
+    """Kill the namespace: SIGKILL to its init takes every process of the namespace with it."""
+    for pid in init:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     if proc.poll() is None:
         proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -96,6 +101,9 @@ def _cleanup(proc: subprocess.Popen[bytes], base: str) -> None:
         if stream is not None:
             stream.close()
     shutil.rmtree(base, ignore_errors=True)
+    if init:
+        procs.wait_gone(init[0])
+    group.remove()
 
 
 class Sandbox:
@@ -106,9 +114,11 @@ class Sandbox:
         self._proc: subprocess.Popen[bytes] | None = None
         self._base = ""
         self._init = 0
+        self._init_holder: list[int] = []  # shared with the finalizer
         self._ns = ""
         self._shell: Shell | None = None
         self._finalizer: Any = None
+        self._group = PidsCgroup(0, create=False)
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -116,6 +126,11 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def pids_limited(self) -> bool:
+        """Whether a pids cgroup bounds the sandbox's processes (root with the pids controller)."""
+        return self._group.path is not None
 
     @property
     def namespace(self) -> str:
@@ -137,7 +152,10 @@ class Sandbox:
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, start_new_session=True,
         )
-        self._finalizer = weakref.finalize(self, _cleanup, self._proc, self._base)
+        self._group = PidsCgroup(cfg.processes)
+        self._finalizer = weakref.finalize(
+            self, _cleanup, self._proc, self._base, self._init_holder, self._group
+        )
         try:
             self._handshake(self._proc)
         except SandboxError:
@@ -155,6 +173,11 @@ class Sandbox:
             except OSError:
                 pass
             time.sleep(0.002)
+        # The namespace's first process waits for "go": put it in the pids cgroup before.
+        while proc.poll() is None and not procs.children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        for pid in [proc.pid, *procs.children(proc.pid)]:
+            self._group.add(pid)
         try:
             _write_maps(proc.pid)
             proc.stdin.write(b"go\n")
@@ -168,13 +191,20 @@ class Sandbox:
             err = proc.stderr.read().decode(errors="replace") if proc.stderr and proc.poll() is not None else ""
             raise SandboxError(f"the sandbox did not start: {err.strip() or 'no ready signal'}")
         self._init = kids[0]
+        self._init_holder.append(self._init)
         self._ns = procs.pid_namespace(self._init) or ""
 
     def enter(self, argv: Sequence[str]) -> list[str]:
         """The host command line that runs ``argv`` inside the sandbox, limited, as root."""
         cfg = self.config
         bounding = "-all," + ",".join(f"+{cap}" for cap in DOCKER_CAPS)
+        join: list[str] = []
+        if self._group.path is not None:
+            # setns() keeps the caller's cgroup: join the sandbox's pids cgroup before entering.
+            procs_file = self._group.path / "cgroup.procs"
+            join = ["sh", "-c", f'echo $$ > "{procs_file}" && exec "$@"', "cmat-join"]
         return [
+            *join,
             "nsenter", "-t", str(self._init), "--user", "--mount", "--pid", "--net", "--ipc", "--uts",
             "--root", f"--wdns={cfg.cwd}", "--preserve-credentials", "--",
             "prlimit", f"--cpu={cfg.cpu_seconds}", f"--as={cfg.memory_bytes}",
