@@ -34,4 +34,18 @@ if [ "${1:-}" = "--mariadb" ] && ! command -v mariadbd >/dev/null 2>&1 && [ ! -x
     echo "[setup] MariaDB not installed and cannot apt-get here; MariaDB tests will be skipped" >&2
   fi
 fi
+# The OS environment's sandbox: util-linux (unshare, nsenter, setpriv, prlimit) and coreutils
+# are in every Debian; AgentBench's image also has tree, zip, unzip, git, curl, wget, vim.
+os_missing=()
+for tool in unshare nsenter setpriv prlimit base64 tree zip unzip; do
+  command -v "$tool" >/dev/null 2>&1 || os_missing+=("$tool")
+done
+if [ "${#os_missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing tools for the OS sandbox (${os_missing[*]})"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq util-linux coreutils tree zip unzip >/dev/null
+  else
+    echo "[setup] missing for the OS sandbox: ${os_missing[*]}; OS tests may be skipped" >&2
+  fi
+fi
 echo "[setup] done"

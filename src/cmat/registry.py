@@ -15,6 +15,7 @@ from cmat.errors import ConfigError
 if TYPE_CHECKING:
     from cmat.envs.base import Env, Task
     from cmat.llm.base import LLM
+    from cmat.types import ScriptedReply
 
 MODEL_SPECS: dict[str, str] = {
     "hf": "local transformers, the embedded SmolLM2-135M-Instruct",
@@ -33,7 +34,7 @@ def make_llm(
     spec: str,
     *,
     adapter: str | None = None,
-    oracle_scripts: Mapping[str, Sequence[str]] | None = None,
+    oracle_scripts: Mapping[str, Sequence[ScriptedReply]] | None = None,
     **options: Any,
 ) -> LLM:
     """Build an LLM from a model spec such as ``hf``, ``hf:/models/x``, ``openai:gpt-4o-mini``."""
@@ -65,12 +66,17 @@ def make_llm(
 class EnvEntry:
     """What the runner needs to know of an environment, all resolved lazily."""
 
-    load: Callable[[str], list[Task]]
+    load: Callable[..., list[Task]]
     make: Callable[..., Env]
-    gold_replies: Callable[[Task], list[str]]
+    gold_replies: Callable[[Task], Sequence[ScriptedReply]]
     task_prompt: Callable[[Task], str]
     metrics: Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
     default_data: Callable[[], str]
+    # Environment keyword arguments from an evaluation config (``EvalConfig``), each
+    # environment reading only its own settings.
+    options: Callable[[Any], dict[str, Any]] = lambda cfg: {}
+    # Extra keyword arguments for ``load`` from the same config (e.g. a scripts folder).
+    load_options: Callable[[Any], dict[str, Any]] = lambda cfg: {}
 
 
 def _dbbench() -> EnvEntry:
@@ -85,10 +91,32 @@ def _dbbench() -> EnvEntry:
         task_prompt=lambda task: task_prompt(task.data),
         metrics=dbbench_metrics,
         default_data=lambda: str(default_dev_path()),
+        options=lambda cfg: {"backend": cfg.db_backend, "max_rounds": cfg.max_rounds or 5},
     )
 
 
-ENVS: dict[str, Callable[[], EnvEntry]] = {"dbbench": _dbbench}
+def _os() -> EnvEntry:
+    from cmat.envs.os_interaction import MAX_ROUNDS, OSEnv, default_dev_path, gold_replies, load_os, prompt_of
+    from cmat.envs.os_interaction.sandbox import SandboxConfig
+    from cmat.evaluation.os_scoring import os_metrics
+
+    def options(cfg: Any) -> dict[str, Any]:
+        sandbox = SandboxConfig(command_timeout=float(getattr(cfg, "command_timeout", 10.0)))
+        return {"max_rounds": cfg.max_rounds or MAX_ROUNDS, "sandbox": sandbox}
+
+    return EnvEntry(
+        load=load_os,
+        make=OSEnv,
+        gold_replies=gold_replies,
+        task_prompt=prompt_of,
+        metrics=os_metrics,
+        default_data=lambda: str(default_dev_path()),
+        options=options,
+        load_options=lambda cfg: {"scripts": getattr(cfg, "scripts", None)},
+    )
+
+
+ENVS: dict[str, Callable[[], EnvEntry]] = {"dbbench": _dbbench, "os": _os}
 
 
 def get_env(name: str) -> EnvEntry:

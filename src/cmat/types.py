@@ -84,3 +84,27 @@ _AGENTBENCH_NAMES = {
     Outcome.CONTEXT_LIMIT: "agent context limit",
     Outcome.ERROR: "unknown",
 }
+
+
+@dataclass(frozen=True)
+class ObservedReply:
+    """A scripted (gold) reply that quotes what the environment last showed.
+
+    Some gold solutions cannot be written down in advance: the OS oracle runs the task's
+    reference command and answers with its output, which depends on the episode's sandbox.
+    ``pattern`` (a regular expression) is searched in the last user turn; its first group,
+    stripped, replaces ``{observed}`` in ``template`` (an empty string when it does not match).
+    """
+
+    template: str
+    pattern: str
+
+    def render(self, last_observation: str) -> str:
+        import re
+
+        found = re.search(self.pattern, last_observation, re.DOTALL)
+        observed = found.group(1).strip() if found else ""
+        return self.template.replace("{observed}", observed)
+
+
+ScriptedReply = str | ObservedReply

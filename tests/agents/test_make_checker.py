@@ -25,8 +25,8 @@ def test_unknown_spec_lists_the_valid_ones() -> None:
 
 @pytest.mark.parametrize("spec", ["rule", "rule+llm"])
 def test_rule_needs_an_environment_with_a_rule_checker(spec: str) -> None:
-    with pytest.raises(ConfigError, match=r"environment 'os' has none.*dbbench"):
-        make_checker(spec, env="os")
+    with pytest.raises(ConfigError, match=r"environment 'webshop' has none.*dbbench, os"):
+        make_checker(spec, env="webshop")
 
 
 @pytest.mark.parametrize("spec", ["llm", "rule+llm"])
@@ -42,5 +42,7 @@ def test_llm_checker_works_for_any_environment() -> None:
 def test_llm_checker_gets_the_environments_system_prompt_when_there_is_one() -> None:
     dbbench = make_checker("llm", env="dbbench")
     assert isinstance(dbbench, LLMChecker) and dbbench.system_prompt == "checker_system_dbbench"
-    other = make_checker("llm", env="os")
+    shell = make_checker("llm", env="os")
+    assert isinstance(shell, LLMChecker) and shell.system_prompt == "checker_system_os"
+    other = make_checker("llm", env="webshop")
     assert isinstance(other, LLMChecker) and other.system_prompt == "checker_system"

@@ -28,8 +28,13 @@ class EvalConfig:
     """Settings of one evaluation run."""
 
     out: str = field(default="runs/eval", metadata={"help": "output directory; re-running resumes"})
-    env: str = field(default="dbbench", metadata={"help": "environment", "choices": ["dbbench"]})
+    env: str = field(default="dbbench", metadata={"help": "environment", "choices": ["dbbench", "os"]})
     data: str | None = field(default=None, metadata={"help": "data file (default: the bundled dev set)"})
+    scripts: str | None = field(
+        default=None,
+        metadata={"help": "os: folder of the data's init/check/example scripts "
+                  "(default: DATA_DIR/scripts/DATA_STEM, else the bundled dev scripts)"},
+    )
     model: str = field(
         default="hf", metadata={"help": "model spec: hf, hf:<path-or-id>, openai:<model>, mock:<file>, oracle"}
     )
@@ -40,7 +45,10 @@ class EvalConfig:
     max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply"})
     concurrency: int = field(default=16, metadata={"help": "episodes in flight, batched into one generate call"})
     db_backend: str = field(default="sqlite", metadata={"help": "dbbench database", "choices": ["sqlite", "mariadb"]})
-    max_rounds: int = field(default=5, metadata={"help": "operation rounds per episode (AgentBench: 5)"})
+    max_rounds: int | None = field(
+        default=None, metadata={"help": "rounds per episode (default AgentBench's: dbbench 5, os 8)"}
+    )
+    command_timeout: float = field(default=10.0, metadata={"help": "os: wall-clock seconds per shell command"})
     retry_errors: bool = field(default=True, metadata={"help": "re-run samples that ended in 'error' when resuming"})
     checker: str = field(
         default="none", metadata={"help": "Checker before each action", "choices": ["none", "rule", "llm", "rule+llm"]}
@@ -66,10 +74,10 @@ class EvalConfig:
     )
 
 
-def _manifest(cfg: EvalConfig, data: str) -> dict[str, Any]:
+def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
     from cmat.envs.dbbench.data import file_sha256
 
-    return {
+    manifest = {
         "env": cfg.env,
         "data": str(Path(data).resolve()),
         "data_sha256": file_sha256(data),
@@ -79,7 +87,7 @@ def _manifest(cfg: EvalConfig, data: str) -> dict[str, Any]:
         "temperature": cfg.temperature,
         "max_new_tokens": cfg.max_new_tokens,
         "db_backend": cfg.db_backend,
-        "max_rounds": cfg.max_rounds,
+        "max_rounds": entry.options(cfg)["max_rounds"],
         "checker": cfg.checker,
         "revisions": cfg.revisions if cfg.checker != "none" else None,
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
@@ -88,6 +96,12 @@ def _manifest(cfg: EvalConfig, data: str) -> dict[str, Any]:
         "context_budget": cfg.context_budget,
         "mode": cfg.mode,
     }
+    if cfg.env == "os":
+        from cmat.envs.os_interaction.data import default_scripts
+
+        manifest["scripts"] = str(Path(cfg.scripts or default_scripts(data)).resolve())
+        manifest["command_timeout"] = cfg.command_timeout
+    return manifest
 
 
 def _oracle_scripts(entry: Any, tasks: Sequence[Task]) -> dict[str, list[str]]:
@@ -99,11 +113,11 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     start = time.perf_counter()
     entry = get_env(cfg.env)
     data = cfg.data or entry.default_data()
-    tasks = entry.load(data)
+    tasks = entry.load(data, **entry.load_options(cfg))
     if cfg.limit is not None:
         tasks = tasks[: cfg.limit]
     store = ResultStore(cfg.out)
-    manifest = _manifest(cfg, data)
+    manifest = _manifest(cfg, data, entry)
     store.check_manifest(manifest)
     done = store.finished(retry_errors=cfg.retry_errors)
     todo = [t for t in tasks if t.id not in done]
@@ -111,7 +125,7 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
         scripts = _oracle_scripts(entry, tasks) if cfg.model == "oracle" else None
         llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
         roles = roles_for(llm, cfg)
-        options = {"backend": cfg.db_backend, "max_rounds": cfg.max_rounds}
+        options = entry.options(cfg)
         with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar, \
                 agent_factory(cfg, llm, run_id=f"{Path(cfg.out).name}-{manifest['data_sha256'][:8]}") as agent_for:
 
@@ -197,14 +211,14 @@ def run_one(cfg: EvalConfig, task_id: str) -> Trajectory:
     from cmat.errors import ConfigError
 
     entry = get_env(cfg.env)
-    tasks = entry.load(cfg.data or entry.default_data())
+    tasks = entry.load(cfg.data or entry.default_data(), **entry.load_options(cfg))
     chosen = [t for t in tasks if t.id == task_id]
     if not chosen:
         raise ConfigError(f"no task with id '{task_id}' (ids are 0..{len(tasks) - 1})")
     scripts = _oracle_scripts(entry, chosen) if cfg.model == "oracle" else None
     llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
     records: list[Trajectory] = []
-    options = {"backend": cfg.db_backend, "max_rounds": cfg.max_rounds}
+    options = entry.options(cfg)
     with agent_factory(cfg, llm, run_id=f"run-{task_id}") as agent_for:
         run_many(chosen, lambda: entry.make(**options), roles_for(llm, cfg), records.append, 1, agent_for)
     return records[0]

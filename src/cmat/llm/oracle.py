@@ -2,7 +2,8 @@
 
 It exists to prove an environment and its scorer: on a data set with gold solutions it must
 score 100%. It recognises the task by the task prompt the environment rendered, and the turn
-by the number of assistant messages so far.
+by the number of assistant messages so far. A reply may be an :class:`ObservedReply`, filled
+from the last observation (the OS oracle answers with its reference command's output).
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cmat.types import Completion, Conversation, GenerationConfig
+from cmat.types import Completion, Conversation, GenerationConfig, ObservedReply, ScriptedReply
 
 
 @dataclass
 class OracleLLM:
     """Replies from ``scripts``: task prompt -> the gold replies, one per assistant turn."""
 
-    scripts: Mapping[str, Sequence[str]]
+    scripts: Mapping[str, Sequence[ScriptedReply]]
     name: str = "oracle"
     fallback: str = "Action: Answer\nFinal Answer: []"
-    _index: dict[str, Sequence[str]] = field(default_factory=dict, init=False, repr=False)
+    _index: dict[str, Sequence[ScriptedReply]] = field(default_factory=dict, init=False, repr=False)
 
     def generate(
         self, batch: Sequence[Conversation], config: GenerationConfig | None = None
@@ -35,5 +36,11 @@ class OracleLLM:
                 # Replies the environment injected before the task prompt (e.g. "Ok.") don't count.
                 before = conversation.index(message)
                 turn -= sum(1 for m in conversation[:before] if m.role == "assistant")
-                return script[turn] if turn < len(script) else self.fallback
+                if turn >= len(script):
+                    return self.fallback
+                reply = script[turn]
+                if isinstance(reply, ObservedReply):
+                    last = next((m.content for m in reversed(conversation) if m.role == "user"), "")
+                    return reply.render(last)
+                return reply
         return self.fallback

@@ -2,7 +2,8 @@
 
 ``make_checker(spec, env=...)`` builds one from a spec:
 
-* ``rule``     -- the environment's deterministic rule checker (DBBench: :class:`SQLRuleChecker`);
+* ``rule``     -- the environment's deterministic rule checker (DBBench: :class:`SQLRuleChecker`,
+  OS: :class:`~cmat.agents.checkers.shell_rule.ShellRuleChecker`);
 * ``llm``      -- :class:`LLMChecker`, the model asked as critic;
 * ``rule+llm`` -- both, rules first (:class:`ChainChecker`);
 * ``none``     -- no checker (returns None).
@@ -27,7 +28,13 @@ CHECKER_SPECS: dict[str, str] = {
     "none": "no checker: every action goes straight to the environment",
 }
 
-RULE_CHECKERS: dict[str, Callable[[], Checker]] = {"dbbench": SQLRuleChecker}
+def _shell_rule() -> Checker:
+    from cmat.agents.checkers.shell_rule import ShellRuleChecker
+
+    return ShellRuleChecker()
+
+
+RULE_CHECKERS: dict[str, Callable[[], Checker]] = {"dbbench": SQLRuleChecker, "os": _shell_rule}
 
 
 def _rule(env: str, spec: str) -> Checker:
