@@ -10,6 +10,11 @@ Configurations (each a resumable `cmat eval` run under ``--root``, default ``run
 
     python benchmarks/ablation_dbbench.py            # runs what is missing, then reports
     python benchmarks/ablation_dbbench.py --markdown # also prints the table for docs/results.md
+    python benchmarks/ablation_dbbench.py --adapter runs/tune-quick/adapter   # the same five on a tuned model
+    python benchmarks/ablation_dbbench.py --only plain,+checker               # a subset
+
+Greedy decoding makes every run independent of ``--concurrency`` (batched output equals
+sequential output); only the wall time changes.
 """
 
 from __future__ import annotations
@@ -45,21 +50,22 @@ def seeded_memory(root: Path) -> Path:
     return memory
 
 
-def configs(root: Path) -> dict[str, dict[str, Any]]:
+def configs(root: Path, tag: str = "") -> dict[str, dict[str, Any]]:
+    """The five configurations; ``tag`` names a separate set of runs (e.g. for an adapter)."""
     memory = seeded_memory(root)
+    runs = root / f"ablation{tag}"
     copies = {}
-    for name in ("ablation-memory", "ablation-all"):  # each run writes its own lessons into its copy
-        copy = root / "memory" / f"{name}.sqlite"
+    for name in ("memory", "all"):  # each run writes its own lessons into its copy
+        copy = root / "memory" / f"ablation{tag}-{name}.sqlite"
         if not copy.exists():
             shutil.copy(memory, copy)
         copies[name] = str(copy)
     return {
-        "plain": {"out": str(root / "baseline")},
-        "+checker": {"out": str(root / "ablation" / "checker"), "checker": "rule"},
-        "+memory": {"out": str(root / "ablation" / "memory"), "memory": copies["ablation-memory"]},
-        "+reflection": {"out": str(root / "ablation" / "reflection"), "reflection": 1},
-        "all": {"out": str(root / "ablation" / "all"), "checker": "rule", "memory": copies["ablation-all"],
-                "reflection": 1},
+        "plain": {"out": str(root / "baseline") if not tag else str(runs / "plain")},
+        "+checker": {"out": str(runs / "checker"), "checker": "rule"},
+        "+memory": {"out": str(runs / "memory"), "memory": copies["memory"]},
+        "+reflection": {"out": str(runs / "reflection"), "reflection": 1},
+        "all": {"out": str(runs / "all"), "checker": "rule", "memory": copies["all"], "reflection": 1},
     }
 
 
@@ -90,11 +96,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", default="runs", help="where the runs live (default: runs)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table after the JSON")
+    parser.add_argument("--adapter", default=None, help="LoRA adapter to ablate (runs go to ROOT/ablation-<name>)")
+    parser.add_argument("--concurrency", type=int, default=32, help="episodes batched together (same results)")
+    parser.add_argument("--only", default=None, help="comma-separated configurations to run (default: all)")
     args = parser.parse_args()
+    tag = f"-{Path(args.adapter).resolve().parent.name}" if args.adapter else ""
+    chosen = set(args.only.split(",")) if args.only else None
     rows = []
-    for name, options in configs(Path(args.root)).items():
-        rows.append(row(name, evaluate(EvalConfig(model="hf", **options), progress=False)))
-    print(json.dumps({"benchmark": "ablation_dbbench", "rows": rows}, indent=1))
+    for name, options in configs(Path(args.root), tag).items():
+        if chosen is not None and name not in chosen:
+            continue
+        metrics = evaluate(EvalConfig(model="hf", adapter=args.adapter, concurrency=args.concurrency, **options),
+                           progress=False)
+        rows.append(row(name, metrics))
+    print(json.dumps({"benchmark": "ablation_dbbench", "adapter": args.adapter, "rows": rows}, indent=1))
     if args.markdown:
         print(markdown(rows))
 

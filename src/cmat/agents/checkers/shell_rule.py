@@ -12,10 +12,10 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
-from cmat.agents.checker_base import CheckContext, CheckGen, Verdict
+from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._shell_rules import COMMAND_RULES, script_rules, simple_commands
 from cmat.agents.checkers._sql_text import Finding
-from cmat.agents.checkers.base import no_model
+from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import render
 from cmat.envs.os_interaction.protocol import EMPTY_OUTPUT, OUTPUT_PREFIX, task_prompt
 
@@ -33,22 +33,10 @@ def bash_syntax_error(script: str) -> str | None:
 
 
 @dataclass
-class ShellRuleChecker:
+class ShellRuleChecker(FindingChecker):
     """Rule checker for OS-interaction replies; see the module doc."""
 
     name: str = "rule"
-
-    def check(self, ctx: CheckContext) -> CheckGen:
-        """Generator form of :meth:`verify`: returns at once, never yields."""
-        return (yield from no_model(self.verify, ctx))
-
-    def verify(self, ctx: CheckContext) -> Verdict:
-        """Approve, or reject with feedback the Assistant can act on."""
-        finding = self.find(ctx)
-        if finding is None:
-            return Verdict(approve=True, feedback="", checker=self.name)
-        details: dict[str, object] = {"rule": finding.rule, **finding.details}
-        return Verdict(approve=False, feedback=finding.feedback, checker=self.name, details=details)
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""

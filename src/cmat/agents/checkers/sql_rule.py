@@ -20,10 +20,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from cmat.agents.checker_base import CheckContext, CheckGen, Verdict
+from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
-from cmat.agents.checkers.base import no_model
+from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
 from cmat.envs.dbbench.data import MUTATION_TYPES
 from cmat.envs.dbbench.env import parse_reply
@@ -46,23 +46,11 @@ def sql_error(observation: str) -> str | None:
 
 
 @dataclass
-class SQLRuleChecker:
+class SQLRuleChecker(FindingChecker):
     """Rule checker for DBBench replies; see the module doc. ``verify`` is the plain function."""
 
     name: str = "rule"
     max_quoted_chars: int = 200
-
-    def check(self, ctx: CheckContext) -> CheckGen:
-        """Generator form of :meth:`verify`: returns at once, never yields."""
-        return (yield from no_model(self.verify, ctx))
-
-    def verify(self, ctx: CheckContext) -> Verdict:
-        """Approve, or reject with feedback the Assistant can act on."""
-        finding = self.find(ctx)
-        if finding is None:
-            return Verdict(approve=True, feedback="", checker=self.name)
-        details: dict[str, object] = {"rule": finding.rule, **finding.details}
-        return Verdict(approve=False, feedback=finding.feedback, checker=self.name, details=details)
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
