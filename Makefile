@@ -2,9 +2,9 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cmat-setup
-OUT    ?= runs/baseline
+OUT    ?= runs/quickstart
 
-.PHONY: setup run test test-fast check lint typecheck bench clean
+.PHONY: setup run baseline test test-fast check lint typecheck bench clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh --mariadb
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml scripts/setup.sh
 
 setup: $(STAMP)
 
-## The main job on the embedded defaults: evaluate SmolLM2-135M on the 60 DBBench dev tasks.
+## The main job on the embedded defaults: collaborative tuning of SmolLM2-135M (quickstart preset):
+## baseline eval on the 60 DBBench dev tasks, generated training tasks, LoRA SFT, eval again.
 run: setup
-	$(BIN)/cmat eval --env dbbench --model hf --out $(OUT)
+	$(BIN)/cmat tune --preset quickstart --out $(OUT)
+
+## Only the untuned baseline: evaluate the embedded SmolLM2-135M on the 60 DBBench dev tasks.
+baseline: setup
+	$(BIN)/cmat eval --env dbbench --model hf --out runs/baseline
 
 ## The whole test suite (includes the real embedded model and MariaDB).
 test: setup

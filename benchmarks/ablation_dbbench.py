@@ -2,7 +2,7 @@
 
 Configurations (each a resumable `cmat eval` run under ``--root``, default ``runs``):
 
-* plain        — the AgentBench agent (``runs/baseline``, the same run as ``make run``)
+* plain        — the AgentBench agent (``runs/baseline``, the same run as ``make baseline``)
 * +checker     — ``--checker rule`` (2 revisions)
 * +memory      — ``--memory`` seeded with experiences from 300 generated *training* tasks
 * +reflection  — ``--reflection 1`` (gold-free triggers; lesson carried into the retry)
