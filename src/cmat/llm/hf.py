@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from cmat.errors import ConfigError, require
+from cmat.llm._prefix import PrefixStore
 from cmat.types import Completion, Conversation, FinishReason, GenerationConfig
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class HFLLM:
     otherwise a local folder or a Hugging Face id for ``from_pretrained``. ``adapter`` is a PEFT
     LoRA folder, merged into the weights after loading. ``max_context`` caps the context window
     (default: the model's ``max_position_embeddings``). ``batch_size`` bounds one forward batch.
+    ``prefix_block`` is the block size of prefix KV caching (``cmat.llm._prefix``); 0 turns it off.
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class HFLLM:
         dtype: str | None = None,
         max_context: int | None = None,
         batch_size: int = 32,
+        prefix_block: int = 32,
     ) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
@@ -97,6 +100,7 @@ class HFLLM:
         self.max_context = max_context or _model_context(self.model.config)
         self._eos_ids = _eos_ids(self.model.generation_config, self.tokenizer)
         self._lock = threading.Lock()
+        self._prefixes = PrefixStore(self.model, self._torch, self.device, block=prefix_block) if prefix_block else None
 
     def _load_tokenizer(self, source: str) -> Any:
         try:
@@ -209,12 +213,13 @@ class HFLLM:
 
     def _generate_chunk(self, chunk: list[_Job], cfg: GenerationConfig) -> list[Completion]:
         torch = self._torch
+        shared, cache = self._prefixes.lookup([j.ids for j in chunk]) if self._prefixes else (0, None)
         width = max(len(j.ids) for j in chunk)
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        input_ids = torch.tensor([[pad] * (width - len(j.ids)) + j.ids for j in chunk], device=self.device)
-        mask = torch.tensor(
-            [[0] * (width - len(j.ids)) + [1] * len(j.ids) for j in chunk], device=self.device
-        )
+        # Padding goes after the shared (cached) prefix: [prefix | pads | rest of the prompt].
+        rows = [(j.ids[:shared], [pad] * (width - len(j.ids)), j.ids[shared:]) for j in chunk]
+        input_ids = torch.tensor([p + q + r for p, q, r in rows], device=self.device)
+        mask = torch.tensor([[1] * len(p) + [0] * len(q) + [1] * len(r) for p, q, r in rows], device=self.device)
         stopper = _make_stopper(self._tf.StoppingCriteria, torch)(
             self.tokenizer, width, [j.budget for j in chunk], [j.cfg.stop for j in chunk], self._eos_ids
         )
@@ -238,6 +243,7 @@ class HFLLM:
             attention_mask=mask,
             generation_config=gen_config,
             stopping_criteria=self._tf.StoppingCriteriaList([stopper]),
+            **({self._prefixes.cache_kwarg: cache} if cache is not None and self._prefixes else {}),
         )
         return [
             self._finish(job, output[row, width:].tolist(), stopper.finished_at[row], job.cfg.stop)
