@@ -13,6 +13,8 @@ with the same embedded model (SmolLM2-135M-Instruct, greedy) and ``--threads`` t
 * ``batched_<c>`` — :func:`cmat.runner.orchestrator.run_many` with ``c`` episodes in flight:
   their pending requests go through one left-padded, KV-cached ``generate`` batch, and
   environment steps run on ``--env-workers`` threads;
+* prefix KV caching (``--prefix-block``, on by default) is a property of the backend, so it
+  applies to every mode alike (the ceiling's plain ``generate`` never uses it);
 * ``ceiling`` — no agent loop at all: one plain batched ``model.generate`` over the first
   prompts of ``min(tasks, max concurrency)`` tasks, each forced to produce exactly
   ``T = ceil(tokens / prompts)`` new tokens (EOS ignored), where ``tokens`` is what the largest
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch threads, the same for every mode")
     parser.add_argument("--repeats", type=int, default=1, help="interleaved rounds; each mode keeps its fastest")
     parser.add_argument("--model", default=None, help="model folder (default: the embedded SmolLM2-135M)")
+    parser.add_argument("--prefix-block", type=int, default=32, help="prefix KV caching block (0: off), every mode")
     args = parser.parse_args()
     os.environ["CMAT_NUM_THREADS"] = str(args.threads)
     import torch
@@ -118,7 +121,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     entry = get_env("dbbench")
     tasks = entry.load(entry.default_data())[: args.tasks]
-    llm = HFLLM(model=args.model, batch_size=max(args.concurrency))
+    llm = HFLLM(model=args.model, batch_size=max(args.concurrency), prefix_block=args.prefix_block)
     run_mode(llm, tasks[:1], 1, 8, 0)  # warm-up: first-call allocations, tokenizer caches
     modes = ["sequential", *[f"batched_{c}" for c in args.concurrency]]
     best: dict[str, dict[str, Any]] = {}
@@ -139,6 +142,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "benchmark": "rollout", "model": llm.name, "env": "dbbench (sqlite)", "tasks": len(tasks),
         "max_new_tokens": args.max_new_tokens, "threads": args.threads, "env_workers": args.env_workers,
+        "prefix_block": args.prefix_block,
         "repeats": args.repeats, "cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(),
         "torch": torch.__version__, "load_avg_1m_at_end": round(os.getloadavg()[0], 1),
     }
