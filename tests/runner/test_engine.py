@@ -133,9 +133,9 @@ def test_batched_greedy_rollouts_equal_sequential_ones(tiny_runner_llm: Any) -> 
     })
     agent = AgentSetup(checker=AskChecker(), revisions=1)
     runs = []
-    for concurrency, workers in ((1, 0), (6, 0), (6, 2)):
+    for concurrency, workers in ((1, 0), (4, 0), (4, 2)):
         out: list[Trajectory] = []
-        run_many(_tasks(6), CountEnv, roles, out.append, concurrency, lambda _: agent, env_workers=workers)
+        run_many(_tasks(4), CountEnv, roles, out.append, concurrency, lambda _: agent, env_workers=workers)
         runs.append(_stripped(out))
     assert runs[0] == runs[1] == runs[2]
     checks = [t for r in runs[0] for t in r["turns"] if t["role"] == "checker"]
