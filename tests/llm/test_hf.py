@@ -197,3 +197,16 @@ def test_importing_the_backends_does_not_import_torch() -> None:
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_prefix_caching_changes_no_output(tiny_model_dir: Path) -> None:
+    """Prompts sharing a long prefix: the cached prefix (padding after it) gives the very same
+    greedy completions as plain left padding, batched and one at a time."""
+    plain = HFLLM(model=str(tiny_model_dir), batch_size=8, prefix_block=0)
+    cached = HFLLM(model=str(tiny_model_dir), batch_size=8, prefix_block=4)
+    base = "You are a helpful agent. Think step by step. SELECT name FROM people WHERE age > 30; "
+    prompts = [[Message("user", base + f"task {i} " + "x" * i)] for i in range(6)]
+    expected = plain.generate(prompts, GREEDY)
+    assert cached.generate(prompts, GREEDY) == expected
+    assert [cached.generate([p], GREEDY)[0] for p in prompts] == expected
+    assert cached._prefixes is not None and cached._prefixes.hits >= 6 and cached._prefixes.misses >= 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,19 @@ class EvalConfig:
     temperature: float = field(default=0.0, metadata={"help": "0 = greedy"})
     max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply"})
     concurrency: int = field(default=16, metadata={"help": "episodes in flight, batched into one generate call"})
+    env_workers: int = field(
+        default=4, metadata={"help": "threads stepping environments while batches generate (0: between batches)"}
+    )
+    executor: str = field(
+        default="local",
+        metadata={"help": "local: one process; ray: episodes spread over Ray workers", "choices": ["local", "ray"]},
+    )
+    ray_address: str | None = field(
+        default=None, metadata={"help": "Ray cluster to join ('auto' = the one `ray start` made); default: a local one"}
+    )
+    ray_workers: int = field(default=2, metadata={"help": "Ray workers, each with its own environments and model"})
+    ray_cpus: float = field(default=1.0, metadata={"help": "CPUs reserved per Ray worker"})
+    ray_gpus: float = field(default=0.0, metadata={"help": "GPUs reserved per Ray worker (0 for openai: backends)"})
     db_backend: str = field(default="sqlite", metadata={"help": "dbbench database", "choices": ["sqlite", "mariadb"]})
     max_rounds: int | None = field(
         default=None, metadata={"help": "rounds per episode (default AgentBench's: dbbench 5, os 8)"}
@@ -122,18 +135,19 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     done = store.finished(retry_errors=cfg.retry_errors)
     todo = [t for t in tasks if t.id not in done]
     if todo:
-        scripts = _oracle_scripts(entry, tasks) if cfg.model == "oracle" else None
-        llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
-        roles = roles_for(llm, cfg)
-        options = entry.options(cfg)
-        with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar, \
-                agent_factory(cfg, llm, run_id=f"{Path(cfg.out).name}-{manifest['data_sha256'][:8]}") as agent_for:
+        run_id = f"{Path(cfg.out).name}-{manifest['data_sha256'][:8]}"
+        with _Progress(len(tasks), len(tasks) - len(todo), enabled=progress) as bar:
 
             def on_record(record: Trajectory) -> None:
                 store.append(record.to_dict())
                 bar.advance(record)
 
-            run_many(todo, lambda: entry.make(**options), roles, on_record, cfg.concurrency, agent_for)
+            if cfg.executor == "ray":
+                from cmat.evaluation.ray_executor import run_on_ray
+
+                run_on_ray(cfg, todo, run_id, on_record)
+            else:
+                run_local(cfg, todo, run_id, on_record)
     records = [store.records[t.id] for t in tasks if t.id in store.records]
     metrics = summarize(records, entry.metrics)
     metrics.update(manifest)
@@ -143,6 +157,17 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     metrics["config"] = asdict(cfg)
     write_json_atomic(Path(cfg.out) / "metrics.json", metrics)
     return metrics
+
+
+def run_local(cfg: EvalConfig, todo: Sequence[Task], run_id: str, on_record: Callable[[Trajectory], None]) -> None:
+    """Run ``todo`` in this process: one model, ``cfg.concurrency`` batched episodes."""
+    entry = get_env(cfg.env)
+    scripts = _oracle_scripts(entry, todo) if cfg.model == "oracle" else None
+    llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
+    options = entry.options(cfg)
+    with agent_factory(cfg, llm, run_id=run_id) as agent_for:
+        run_many(todo, lambda: entry.make(**options), roles_for(llm, cfg), on_record, cfg.concurrency, agent_for,
+                 env_workers=cfg.env_workers)
 
 
 def _previous_wall(out: Path) -> float:
@@ -215,10 +240,6 @@ def run_one(cfg: EvalConfig, task_id: str) -> Trajectory:
     chosen = [t for t in tasks if t.id == task_id]
     if not chosen:
         raise ConfigError(f"no task with id '{task_id}' (ids are 0..{len(tasks) - 1})")
-    scripts = _oracle_scripts(entry, chosen) if cfg.model == "oracle" else None
-    llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
     records: list[Trajectory] = []
-    options = entry.options(cfg)
-    with agent_factory(cfg, llm, run_id=f"run-{task_id}") as agent_for:
-        run_many(chosen, lambda: entry.make(**options), roles_for(llm, cfg), records.append, 1, agent_for)
+    run_local(cfg, chosen, f"run-{task_id}", records.append)
     return records[0]

@@ -11,6 +11,9 @@ Decoding rules (see ``docs/design/llm-backends.md``):
   one-at-a-time greedy output;
 * each sequence stops on EOS, on its first stop string (the text is cut there) or at its own
   token budget; finished sequences stop early inside the batch;
+* ``generate_each`` takes one config per conversation, so requests of different roles (the
+  Assistant, the Checker, the reflector: other budgets and stop strings) share one forward batch;
+  only the sampling settings (temperature, top-p, seed) must agree within a chunk;
 * a prompt that leaves no room in the context window yields ``finish_reason="context_limit"``
   without generating; otherwise ``max_new_tokens`` shrinks to what fits.
 """
@@ -21,11 +24,12 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from cmat.errors import ConfigError, require
+from cmat.llm._prefix import PrefixStore
 from cmat.types import Completion, Conversation, FinishReason, GenerationConfig
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,15 @@ class _Job:
     index: int
     ids: list[int]
     budget: int  # tokens this sequence may generate (context-limited)
+    # The settings of this sequence (its stop strings; sampling settings are shared per chunk).
+    cfg: GenerationConfig = field(default_factory=GenerationConfig)
+
+
+def _sampling_key(cfg: GenerationConfig) -> tuple[float, float, int | None]:
+    """What must be equal for two sequences to be decoded in one ``model.generate`` call."""
+    if cfg.temperature <= 0:
+        return (0.0, 1.0, None)
+    return (cfg.temperature, cfg.top_p, cfg.seed)
 
 
 class HFLLM:
@@ -49,6 +62,7 @@ class HFLLM:
     otherwise a local folder or a Hugging Face id for ``from_pretrained``. ``adapter`` is a PEFT
     LoRA folder, merged into the weights after loading. ``max_context`` caps the context window
     (default: the model's ``max_position_embeddings``). ``batch_size`` bounds one forward batch.
+    ``prefix_block`` is the block size of prefix KV caching (``cmat.llm._prefix``); 0 turns it off.
     """
 
     def __init__(
@@ -59,6 +73,7 @@ class HFLLM:
         dtype: str | None = None,
         max_context: int | None = None,
         batch_size: int = 32,
+        prefix_block: int = 32,
     ) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
@@ -85,6 +100,7 @@ class HFLLM:
         self.max_context = max_context or _model_context(self.model.config)
         self._eos_ids = _eos_ids(self.model.generation_config, self.tokenizer)
         self._lock = threading.Lock()
+        self._prefixes = PrefixStore(self.model, self._torch, self.device, block=prefix_block) if prefix_block else None
 
     def _load_tokenizer(self, source: str) -> Any:
         try:
@@ -121,7 +137,18 @@ class HFLLM:
         """One completion per conversation, in order (see the module docstring for the rules)."""
         cfg = config or GenerationConfig()
         with self._lock:  # one model, one generation at a time; fast tokenizers dislike sharing too
-            return self._generate_locked(batch, cfg)
+            return self._generate_locked(batch, [cfg] * len(batch))
+
+    def generate_each(
+        self, batch: Sequence[Conversation], configs: Sequence[GenerationConfig]
+    ) -> list[Completion]:
+        """Like ``generate`` with one config per conversation: all sequences whose sampling
+        settings agree (e.g. every greedy request) share forward batches whatever their budgets
+        and stop strings, so Checker and reflection calls join the Assistant's batch."""
+        if len(configs) != len(batch):
+            raise ConfigError(f"generate_each needs one config per conversation ({len(configs)} != {len(batch)})")
+        with self._lock:
+            return self._generate_locked(batch, list(configs))
 
     def count_tokens(self, conversation: Conversation) -> int:
         """Prompt tokens of ``conversation`` with the chat template and generation prompt."""
@@ -130,11 +157,10 @@ class HFLLM:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _generate_locked(self, batch: Sequence[Conversation], cfg: GenerationConfig) -> list[Completion]:
-        torch = self._torch
+    def _generate_locked(self, batch: Sequence[Conversation], cfgs: list[GenerationConfig]) -> list[Completion]:
         results: list[Completion | None] = [None] * len(batch)
-        jobs: list[_Job] = []
-        for index, conversation in enumerate(batch):
+        groups: dict[tuple[float, float, int | None], list[_Job]] = {}
+        for index, (conversation, cfg) in enumerate(zip(batch, cfgs, strict=True)):
             ids = self._encode(conversation)
             room = self.max_context - len(ids)
             if room < 1:
@@ -142,17 +168,26 @@ class HFLLM:
             elif cfg.max_new_tokens < 1:
                 results[index] = Completion("", "length", prompt_tokens=len(ids))
             else:
-                jobs.append(_Job(index, ids, min(cfg.max_new_tokens, room)))
+                groups.setdefault(_sampling_key(cfg), []).append(_Job(index, ids, min(cfg.max_new_tokens, room), cfg))
+        for jobs in groups.values():
+            for job, completion in self._generate_group(jobs):
+                results[job.index] = completion
+        return [r for r in results if r is not None]
+
+    def _generate_group(self, jobs: list[_Job]) -> list[tuple[_Job, Completion]]:
+        """Generate jobs that share their sampling settings, seeded once for the whole group."""
+        torch = self._torch
+        cfg = jobs[0].cfg
         seeded = cfg.temperature > 0 and cfg.seed is not None
+        out: list[tuple[_Job, Completion]] = []
         # Fork the RNG so a seeded call does not reset the caller's random stream.
         devices = [torch.device(self.device).index or 0] if self.device.startswith("cuda") else []
         with torch.inference_mode(), torch.random.fork_rng(devices=devices, enabled=seeded):
             if seeded:
                 torch.manual_seed(cfg.seed)
             for chunk in self._chunks(jobs):
-                for job, completion in zip(chunk, self._generate_chunk(chunk, cfg), strict=True):
-                    results[job.index] = completion
-        return [r for r in results if r is not None]
+                out.extend(zip(chunk, self._generate_chunk(chunk, cfg), strict=True))
+        return out
 
     def _encode(self, conversation: Conversation) -> list[int]:
         # Render then tokenize without special tokens: the template already holds BOS etc.
@@ -178,14 +213,15 @@ class HFLLM:
 
     def _generate_chunk(self, chunk: list[_Job], cfg: GenerationConfig) -> list[Completion]:
         torch = self._torch
+        shared, cache = self._prefixes.lookup([j.ids for j in chunk]) if self._prefixes else (0, None)
         width = max(len(j.ids) for j in chunk)
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        input_ids = torch.tensor([[pad] * (width - len(j.ids)) + j.ids for j in chunk], device=self.device)
-        mask = torch.tensor(
-            [[0] * (width - len(j.ids)) + [1] * len(j.ids) for j in chunk], device=self.device
-        )
+        # Padding goes after the shared (cached) prefix: [prefix | pads | rest of the prompt].
+        rows = [(j.ids[:shared], [pad] * (width - len(j.ids)), j.ids[shared:]) for j in chunk]
+        input_ids = torch.tensor([p + q + r for p, q, r in rows], device=self.device)
+        mask = torch.tensor([[1] * len(p) + [0] * len(q) + [1] * len(r) for p, q, r in rows], device=self.device)
         stopper = _make_stopper(self._tf.StoppingCriteria, torch)(
-            self.tokenizer, width, [j.budget for j in chunk], cfg.stop, self._eos_ids
+            self.tokenizer, width, [j.budget for j in chunk], [j.cfg.stop for j in chunk], self._eos_ids
         )
         sampling = cfg.temperature > 0
         # Set explicitly, so a model's own generation defaults (top-k, repetition penalty, beams)
@@ -207,9 +243,10 @@ class HFLLM:
             attention_mask=mask,
             generation_config=gen_config,
             stopping_criteria=self._tf.StoppingCriteriaList([stopper]),
+            **({self._prefixes.cache_kwarg: cache} if cache is not None and self._prefixes else {}),
         )
         return [
-            self._finish(job, output[row, width:].tolist(), stopper.finished_at[row], cfg.stop)
+            self._finish(job, output[row, width:].tolist(), stopper.finished_at[row], job.cfg.stop)
             for row, job in enumerate(chunk)
         ]
 
@@ -239,15 +276,16 @@ def _make_stopper(base: Any, torch: Any) -> Any:
     """Build the per-sequence stopping criterion class on top of transformers' base class."""
 
     class _Stopper(base):
-        """Marks each sequence done at EOS, its first stop string or its own token budget."""
+        """Marks each sequence done at EOS, its first stop string or its own token budget
+        (stop strings and budgets are per sequence)."""
 
         def __init__(
-            self, tokenizer: Any, prompt_width: int, budgets: list[int], stop: tuple[str, ...], eos: set[int]
+            self, tokenizer: Any, prompt_width: int, budgets: list[int], stops: list[tuple[str, ...]], eos: set[int]
         ) -> None:
             self.tokenizer, self.prompt_width, self.budgets = tokenizer, prompt_width, budgets
-            self.stop = tuple(s for s in stop if s)
+            self.stops = [tuple(s for s in stop if s) for stop in stops]
             # A character may need up to 4 byte-level tokens: look back far enough.
-            self.window = 4 * max((len(s) for s in self.stop), default=0) + 4
+            self.window = 4 * max((len(s) for stop in self.stops for s in stop), default=0) + 4
             self.eos = eos
             self.finished_at: list[int | None] = [None] * len(budgets)
 
@@ -256,18 +294,18 @@ def _make_stopper(base: Any, torch: Any) -> Any:
             last = input_ids[:, -1].tolist()
             for row, budget in enumerate(self.budgets):
                 if self.finished_at[row] is None and (
-                    step >= budget or last[row] in self.eos or self._hit(input_ids[row])
+                    step >= budget or last[row] in self.eos or self._hit(input_ids[row], self.stops[row])
                 ):
                     self.finished_at[row] = step
             done = [f is not None for f in self.finished_at]
             return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
-        def _hit(self, row: Any) -> bool:
-            if not self.stop:
+        def _hit(self, row: Any, stop: tuple[str, ...]) -> bool:
+            if not stop:
                 return False
             start = max(self.prompt_width, row.shape[0] - self.window)
             tail = self.tokenizer.decode(row[start:].tolist(), skip_special_tokens=True)
-            return any(s in tail for s in self.stop)
+            return any(s in tail for s in stop)
 
     return _Stopper
 

@@ -1,42 +1,40 @@
 """Many episodes in flight; their pending model requests are served by batched calls.
 
-Each tick collects the pending :class:`Request` of every live episode, groups them by the
-backend and generation settings of their role (assistant, checker, reflection) — one
-``generate`` call per group, usually one in all — and sends each completion back. An episode
-whose environment raises is recorded with the ``error`` outcome (a resumed run retries it)
-instead of stopping the whole evaluation.
+The loop keeps ``concurrency`` episodes live. Each round it serves the pending :class:`Request`
+of every episode that has one (:func:`cmat.runner.batching.serve`: one call per backend when
+the backend takes per-request settings, so Assistant, Checker and reflection requests share a
+batch) and hands each completion back to its episode.
+
+Handing a completion back runs the episode up to its next request, which includes the
+environment step. With ``env_workers == 0`` that happens inline, between batches (a strict
+tick: every batch holds every live episode; the order of events is fully deterministic). With
+``env_workers > 0`` episodes advance on a thread pool: the next batch is formed from the
+episodes that are ready, after waiting at most ``gather_s`` for the others, so a slow
+environment step (a shell command, a remote database) does not hold the whole batch back and
+runs while the others generate. Greedy outputs do not depend on batch composition (see
+``cmat.llm.hf``), so both modes give the same records.
+
+An episode whose environment raises is recorded with the ``error`` outcome (a resumed run
+retries it) instead of stopping the whole evaluation. ``on_record`` is always called from the
+calling thread.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from cmat.agents.setup import AgentSetup
 from cmat.envs.base import Env, Task
-from cmat.errors import BackendError
-from cmat.llm.base import LLM
+from cmat.runner.batching import Roles, serve
 from cmat.runner.episode import EpisodeGen, Request, error_record, run_episode
 from cmat.trajectories.schema import Trajectory
-from cmat.types import Completion, GenerationConfig
+from cmat.types import Completion
 
-
-@dataclass
-class Roles:
-    """Which backend and settings serve each role; roles not listed use the assistant's."""
-
-    llms: Mapping[str, LLM]
-    configs: Mapping[str, GenerationConfig]
-
-    @staticmethod
-    def single(llm: LLM, config: GenerationConfig) -> Roles:
-        return Roles({"assistant": llm}, {"assistant": config})
-
-    def route(self, role: str) -> tuple[LLM, GenerationConfig]:
-        llm = self.llms.get(role, self.llms["assistant"])
-        return llm, self.configs.get(role, self.configs["assistant"])
+__all__ = ["Roles", "run_many"]
 
 
 @dataclass
@@ -48,13 +46,16 @@ class _Live:
     llm_s: float = 0.0
 
 
+_Step = _Live | Trajectory  # an episode with a pending request, or its finished record
+
+
 def _describe(exc: BaseException) -> str:
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" at {last[0].filename}:{last[0].lineno}" if last else ""
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _start(task: Task, make_env: Callable[[], Env], agent: AgentSetup | None) -> _Live | Trajectory:
+def _start(task: Task, make_env: Callable[[], Env], agent: AgentSetup | None) -> _Step:
     started = time.perf_counter()
     try:
         gen = run_episode(make_env(), task, agent)
@@ -65,14 +66,16 @@ def _start(task: Task, make_env: Callable[[], Env], agent: AgentSetup | None) ->
         return error_record(task, _describe(exc), time.perf_counter() - started)
 
 
-def _advance(episode: _Live, completion: Completion) -> Trajectory | None:
+def _advance(episode: _Live, completion: Completion) -> _Step:
     try:
         episode.pending = episode.gen.send(completion)
-        return None
+        return episode
     except StopIteration as stop:
-        return stop.value
+        record: Trajectory = stop.value
     except Exception as exc:
-        return error_record(episode.task, _describe(exc), time.perf_counter() - episode.started)
+        record = error_record(episode.task, _describe(exc), time.perf_counter() - episode.started)
+    record.timings["llm_s"] = round(episode.llm_s, 4)
+    return record
 
 
 def run_many(
@@ -82,55 +85,80 @@ def run_many(
     on_record: Callable[[Trajectory], None],
     concurrency: int = 8,
     agent_for: Callable[[Task], AgentSetup] | None = None,
+    env_workers: int = 0,
+    gather_s: float = 0.05,
 ) -> None:
-    """Run every task, at most ``concurrency`` at once; call ``on_record`` as each finishes."""
-    queue = iter(tasks)
+    """Run every task, at most ``concurrency`` at once; call ``on_record`` as each finishes.
+
+    ``env_workers`` threads step environments while batches generate (0: inline, between
+    batches); ``gather_s`` is how long a batch waits for episodes still stepping.
+    """
+    if env_workers <= 0:
+        _run_inline(iter(tasks), make_env, roles, on_record, max(1, concurrency), agent_for)
+        return
+    with ThreadPoolExecutor(max_workers=env_workers, thread_name_prefix="cmat-env") as pool:
+        _run_pooled(iter(tasks), make_env, roles, on_record, max(1, concurrency), agent_for, pool, gather_s)
+
+
+def _serve(roles: Roles, ready: list[_Live]) -> list[Completion]:
+    served = serve(roles, [(e.pending.conversation, e.pending.role) for e in ready])
+    for episode, seconds in zip(ready, served.seconds, strict=True):
+        episode.llm_s += seconds
+    return served.completions
+
+
+def _run_inline(
+    queue: Iterator[Task], make_env: Callable[[], Env], roles: Roles, on_record: Callable[[Trajectory], None],
+    concurrency: int, agent_for: Callable[[Task], AgentSetup] | None,
+) -> None:
     live: list[_Live] = []
-    exhausted = False
     while True:
-        while not exhausted and len(live) < max(1, concurrency):
+        while len(live) < concurrency and (task := next(queue, None)) is not None:
+            step = _start(task, make_env, agent_for(task) if agent_for else None)
+            if isinstance(step, _Live):
+                live.append(step)
+            else:
+                on_record(step)
+        if not live:
+            return
+        steps = [_advance(e, c) for e, c in zip(live, _serve(roles, live), strict=True)]
+        live = [s for s in steps if isinstance(s, _Live)]
+        for s in steps:
+            if isinstance(s, Trajectory):
+                on_record(s)
+
+
+def _run_pooled(
+    queue: Iterator[Task], make_env: Callable[[], Env], roles: Roles, on_record: Callable[[Trajectory], None],
+    concurrency: int, agent_for: Callable[[Task], AgentSetup] | None, pool: ThreadPoolExecutor, gather_s: float,
+) -> None:
+    ready: list[_Live] = []
+    stepping: set[Future[_Step]] = set()
+    exhausted = False
+
+    def collect(done: Iterable[Future[_Step]]) -> None:
+        for future in done:
+            stepping.discard(future)
+            step = future.result()  # _start/_advance turn every exception into a record
+            if isinstance(step, _Live):
+                ready.append(step)
+            else:
+                on_record(step)
+
+    while True:
+        while not exhausted and len(ready) + len(stepping) < concurrency:
             task = next(queue, None)
             if task is None:
                 exhausted = True
                 break
-            started = _start(task, make_env, agent_for(task) if agent_for else None)
-            if isinstance(started, Trajectory):
-                on_record(started)
-            else:
-                live.append(started)
-        if not live:
+            stepping.add(pool.submit(_start, task, make_env, agent_for(task) if agent_for else None))
+        if not ready and not stepping:
             return
-        completions = _serve(roles, live)
-        still: list[_Live] = []
-        for episode, completion in zip(live, completions, strict=True):
-            record = _advance(episode, completion)
-            if record is None:
-                still.append(episode)
-            else:
-                record.timings["llm_s"] = round(episode.llm_s, 4)
-                on_record(record)
-        live = still
-
-
-def _serve(roles: Roles, live: list[_Live]) -> list[Completion]:
-    """Answer every pending request, one generate call per (backend, settings) group."""
-    groups: dict[tuple[int, int], list[int]] = {}
-    routes = [roles.route(e.pending.role) for e in live]
-    for i, (llm, config) in enumerate(routes):
-        groups.setdefault((id(llm), id(config)), []).append(i)
-    out: list[Completion | None] = [None] * len(live)
-    for members in groups.values():
-        llm, config = routes[members[0]]
-        t = time.perf_counter()
-        batch = [live[i].pending.conversation for i in members]
-        try:
-            completions = llm.generate(batch, config)
-        except BackendError as exc:
-            completions = [Completion(text="", finish_reason="error", error=str(exc)) for _ in batch]
-        if len(completions) != len(batch):
-            raise BackendError(f"{llm.name} returned {len(completions)} completions for {len(batch)} requests")
-        seconds = time.perf_counter() - t
-        for i, completion in zip(members, completions, strict=True):
-            out[i] = completion
-            live[i].llm_s += seconds
-    return [c if c is not None else Completion("", "error", error="not served") for c in out]
+        if not ready:  # nothing to generate: wait for the first episode to need the model
+            collect(wait(stepping, return_when=FIRST_COMPLETED).done)
+            continue
+        if stepping:  # give the episodes still stepping a moment to join this batch
+            collect(wait(stepping, timeout=gather_s).done)
+        batch, ready = ready, []
+        for episode, completion in zip(batch, _serve(roles, batch), strict=True):
+            stepping.add(pool.submit(_advance, episode, completion))
