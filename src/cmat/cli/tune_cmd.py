@@ -8,7 +8,7 @@ from typing import Any
 from cmat.config import add_arguments, from_namespace
 
 EPILOG = """examples:
-  cmat tune --preset quickstart --out runs/tune-quick     # ~20 min on 2 CPU cores
+  cmat tune --preset quickstart --out runs/tune-quick     # the README's main job (make run)
   cmat tune --preset dbbench --out runs/tune-dbbench      # the full run (GPU recommended)
   cmat tune --model hf:HuggingFaceTB/SmolLM2-360M-Instruct --rounds 2 --out runs/tune-360m
 Re-running with the same --out resumes: finished stages are skipped."""

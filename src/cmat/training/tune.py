@@ -28,7 +28,8 @@ from cmat.errors import ConfigError
 from cmat.runner.store import write_json_atomic
 
 PRESETS: dict[str, dict[str, Any]] = {
-    # About 20 minutes on 2 CPU cores: gold trajectories only, one short SFT round.
+    # The README's main job: gold trajectories only, one short SFT round (~64k training tokens);
+    # wall times measured so far are in docs/results.md.
     "quickstart": {"train_tasks": 120, "rounds": 1, "samples": 0, "epochs": 1.0, "dpo": False, "eval_limit": None},
     # The full run: more tasks, self-play rounds with the Checker, DPO.
     "dbbench": {"train_tasks": 2000, "rounds": 3, "samples": 2, "epochs": 2.0, "dpo": True, "eval_limit": None},
