@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cmat.training.tune import PRESETS, TuneConfig, tune
+import pytest
+
+from cmat.training.tune import PRESETS, TuneConfig, _stage, tune
 
 
 def test_presets_fill_unset_fields_only() -> None:
@@ -50,3 +52,10 @@ def test_later_rounds_collect_with_the_previous_adapter_in_train_mode(tiny_model
     assert run["temperature"] == 0.7
     curation = json.loads((out / "round-1" / "curation.json").read_text())
     assert curation  # the report of what was kept and why
+
+
+def test_stage_lines_go_to_stderr_unless_progress_is_off(capsys: pytest.CaptureFixture[str]) -> None:
+    _stage(TuneConfig(), "training")
+    _stage(TuneConfig(progress=False), "silent")
+    captured = capsys.readouterr()
+    assert captured.err == "[tune] training\n" and captured.out == ""

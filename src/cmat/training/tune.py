@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,6 @@ class TuneConfig:
 def _stage(cfg: TuneConfig, message: str) -> None:
     """One line per stage on stderr, so a long run shows where it is (silent with ``progress=False``)."""
     if cfg.progress:
-        import sys
-
         print(f"[tune] {message}", file=sys.stderr, flush=True)
 
 
