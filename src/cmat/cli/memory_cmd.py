@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
     seed.add_argument("run_dir", help="a `cmat eval` output directory of a run on training tasks")
     seed.add_argument("--embedder", default="minilm", help="minilm | hashing | bm25 (default: minilm)")
     seed.add_argument("--eval-file", action="append", default=[],
-                      help="an evaluation data file to protect (repeatable; the bundled dev set always is)")
+                      help="an evaluation data file to protect (repeatable; the bundled dev sets always are)")
     parser.set_defaults(func=run)
 
 
@@ -93,11 +93,13 @@ def _clear(memory: Any, args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     from cmat.envs.dbbench.data import default_dev_path
+    from cmat.envs.os_interaction.data import default_dev_path as os_dev_path
     from cmat.memory import LongTermMemory, make_embedder
     from cmat.runner.experiences import seed_memory
 
+    protected = [default_dev_path(), os_dev_path(), *args.eval_file]
     with LongTermMemory(args.path, make_embedder(args.embedder)) as memory:
-        report = seed_memory(memory, args.run_dir, [default_dev_path(), *args.eval_file])
+        report = seed_memory(memory, args.run_dir, protected)
     print(f"stored {report.stored} experiences from {report.records} episodes "
           f"({report.skipped_failures} failures skipped) in {args.path}")
     return 0

@@ -17,7 +17,13 @@ from typing import Any
 
 from cmat.errors import DataError
 
-_ACTION = re.compile(r"Action: (?:Operation\s*```sql\n[\s\S]*?\n```|Answer\s*\nFinal Answer:.*)")
+# The action part of a reply, reasoning stripped: DBBench's ``Action: Operation`` with its ```sql
+# block or ``Action: Answer`` with ``Final Answer:``; the OS task's ``Act: bash`` with its ```bash
+# block, ``Act: answer(...)`` or ``Act: finish``.
+_ACTION = re.compile(
+    r"Action: (?:Operation\s*```sql\n[\s\S]*?\n```|Answer\s*\nFinal Answer:.*)"
+    r"|Act: (?:bash\s*```(?:bash|sh)?\n[\s\S]*?\n```|answer\(.*\)|finish)"
+)
 MAX_OBSERVATION = 160
 MAX_CONTENT = 900
 
@@ -36,6 +42,18 @@ def condense(conversation: Sequence[Mapping[str, str]], prefix: int = 3) -> str:
     return "\n".join(lines)[:MAX_CONTENT]
 
 
+def prefix_length(record: Mapping[str, Any]) -> int:
+    """Messages the environment opened the final attempt with (its turns of step -1).
+
+    DBBench opens with 3 (instructions, "Ok.", the task), the OS task with its one-shot example
+    too; the last of them is the task. Records without turns fall back to DBBench's 3.
+    """
+    turns = record.get("turns") or []
+    attempt = max((int(t.get("attempt", 0)) for t in turns), default=0)
+    opening = [t for t in turns if t.get("attempt", 0) == attempt and t.get("step") == -1 and t.get("role") != "memory"]
+    return len(opening) or 3
+
+
 def experiences_from(records: Iterable[Mapping[str, Any]], source: str = "") -> list[Any]:
     """Memory entries (kind ``experience``, scope ``global``) from the verified successes."""
     from cmat.memory.long_term import MemoryEntry
@@ -43,12 +61,14 @@ def experiences_from(records: Iterable[Mapping[str, Any]], source: str = "") -> 
     entries = []
     for record in records:
         conversation = record.get("conversation", [])
-        if not record.get("correct") or len(conversation) < 4:
+        prefix = prefix_length(record)
+        if not record.get("correct") or len(conversation) <= prefix:
             continue
         entries.append(
             MemoryEntry(
-                kind="experience", env=record["env"], task_type=record["type"], task_text=conversation[2]["content"],
-                content=condense(conversation), outcome=record["outcome"], scope="global",
+                kind="experience", env=record["env"], task_type=record["type"],
+                task_text=conversation[prefix - 1]["content"], content=condense(conversation, prefix),
+                outcome=record["outcome"], scope="global",
                 source_task=str(record["id"]), meta={"source": source},
             )
         )
