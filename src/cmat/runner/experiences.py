@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.errors import DataError
+from cmat.trajectories.schema import load_record, prefix_length
 
 # The action part of a reply, reasoning stripped: DBBench's ``Action: Operation`` with its ```sql
 # block or ``Action: Answer`` with ``Final Answer:``; the OS task's ``Act: bash`` with its ```bash
@@ -42,18 +43,6 @@ def condense(conversation: Sequence[Mapping[str, str]], prefix: int = 3) -> str:
     return "\n".join(lines)[:MAX_CONTENT]
 
 
-def prefix_length(record: Mapping[str, Any]) -> int:
-    """Messages the environment opened the final attempt with (its turns of step -1).
-
-    DBBench opens with 3 (instructions, "Ok.", the task), the OS task with its one-shot example
-    too; the last of them is the task. Records without turns fall back to DBBench's 3.
-    """
-    turns = record.get("turns") or []
-    attempt = max((int(t.get("attempt", 0)) for t in turns), default=0)
-    opening = [t for t in turns if t.get("attempt", 0) == attempt and t.get("step") == -1 and t.get("role") != "memory"]
-    return len(opening) or 3
-
-
 def experiences_from(records: Iterable[Mapping[str, Any]], source: str = "") -> list[Any]:
     """Memory entries (kind ``experience``, scope ``global``) from the verified successes."""
     from cmat.memory.long_term import MemoryEntry
@@ -61,7 +50,7 @@ def experiences_from(records: Iterable[Mapping[str, Any]], source: str = "") -> 
     entries = []
     for record in records:
         conversation = record.get("conversation", [])
-        prefix = prefix_length(record)
+        prefix = prefix_length(load_record(dict(record)))
         if not record.get("correct") or len(conversation) <= prefix:
             continue
         entries.append(

@@ -19,7 +19,7 @@ from typing import Any
 
 from cmat.envs.dbbench.env import parse_reply
 from cmat.errors import DataError
-from cmat.trajectories.schema import Trajectory, Turn, load_record
+from cmat.trajectories.schema import Trajectory, Turn, final_attempt, load_record, prefix_length
 
 
 @dataclass
@@ -46,13 +46,6 @@ class CurationReport:
         return asdict(self)
 
 
-def final_attempt(trajectory: Trajectory) -> int:
-    """Index of the attempt whose conversation the record holds (the last one)."""
-    if trajectory.attempts:
-        return trajectory.attempts[-1].index
-    return max((t.attempt for t in trajectory.turns), default=0)
-
-
 def executed_turns(trajectory: Trajectory) -> dict[int, Turn]:
     """Step -> the assistant turn the environment executed in the final attempt (revisions excluded)."""
     attempt = final_attempt(trajectory)
@@ -61,13 +54,6 @@ def executed_turns(trajectory: Trajectory) -> dict[int, Turn]:
         if turn.role == "assistant" and turn.attempt == attempt and turn.step >= 0 and "revision" not in turn.meta:
             executed[turn.step] = turn
     return executed
-
-
-def prefix_length(trajectory: Trajectory) -> int:
-    """Messages the environment starts the conversation with (3 for DBBench: instructions, "Ok.", task)."""
-    attempt = final_attempt(trajectory)
-    prefix = [t for t in trajectory.turns if t.attempt == attempt and t.step == -1 and t.role != "memory"]
-    return len(prefix) or 3
 
 
 def task_text(trajectory: Trajectory) -> str:

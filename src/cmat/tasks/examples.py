@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cmat.tasks.curate import executed_turns, final_attempt, prefix_length
-from cmat.trajectories.schema import Trajectory, load_record
+from cmat.tasks.curate import executed_turns
+from cmat.trajectories.schema import Trajectory, final_attempt, load_record, prefix_length
 
 
 def _load(record: dict[str, Any] | Trajectory) -> Trajectory:

@@ -113,3 +113,21 @@ def load_record(data: dict[str, Any]) -> Trajectory:
     fields["turns"] = [Turn(**t) for t in data.get("turns", [])]
     fields["attempts"] = [Attempt(**a) for a in data.get("attempts", [])]
     return Trajectory(**fields)
+
+
+def final_attempt(trajectory: Trajectory) -> int:
+    """Index of the attempt whose conversation the record holds (the last one)."""
+    if trajectory.attempts:
+        return trajectory.attempts[-1].index
+    return max((t.attempt for t in trajectory.turns), default=0)
+
+
+def prefix_length(trajectory: Trajectory) -> int:
+    """Messages the environment opened the final attempt with (its turns of step -1, memories aside).
+
+    DBBench opens with 3 (instructions, "Ok.", the task), the OS task with its one-shot example
+    too; the last of them is the task. Records without such turns fall back to DBBench's 3.
+    """
+    attempt = final_attempt(trajectory)
+    prefix = [t for t in trajectory.turns if t.attempt == attempt and t.step == -1 and t.role != "memory"]
+    return len(prefix) or 3
