@@ -58,7 +58,9 @@ def test_no_network(box: Sandbox) -> None:
 
 def test_rm_rf_root_leaves_the_host_intact(box: Sandbox) -> None:
     python = _digest("/usr/bin/python3")
-    result = box.run("rm -rf --no-preserve-root / 2>/dev/null; ls /usr/bin | wc -l", timeout=5)
+    # Count with bash builtins only: rm may already have deleted ls and wc inside the sandbox.
+    count = 'n=0; for f in /usr/bin/*; do [ -e "$f" ] && n=$((n+1)); done; echo "$n"'
+    result = box.run(f"rm -rf --no-preserve-root / 2>/dev/null; {count}", timeout=5)
     assert result.timed_out or int(result.output.split()[-1]) < 50
     assert _digest("/usr/bin/python3") == python and Path("/etc/passwd").exists()
     assert Path(__file__).exists()
