@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _sft_data import conversation
 
 SMOLLM2_TEMPLATE = (
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -76,18 +77,6 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("trl")
     pytest.importorskip("peft")
     return build_tiny_model(tmp_path_factory.mktemp("tiny-llama-train"))
-
-
-def conversation(answer: str, train: bool = True) -> dict[str, Any]:
-    """One SFT example: a user question, a rejected-by-checker draft (not trained) and an answer."""
-    return {
-        "messages": [
-            {"role": "user", "content": "What is the capital of France?"},
-            {"role": "assistant", "content": "Paris is blue.", "train": False},
-            {"role": "user", "content": "Think step by step."},
-            {"role": "assistant", "content": answer, "train": train},
-        ]
-    }
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import conversation
+from _sft_data import conversation
 
 from cmat.errors import ConfigError, DataError
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import conversation
+from _sft_data import conversation
 
 EXAMPLES = [conversation("Final Answer: Paris"), conversation("SELECT name FROM people;")] * 4
 PAIRS = [

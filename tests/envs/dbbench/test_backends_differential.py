@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import BIG, PEOPLE
+from _db_tables import BIG, PEOPLE
 
 from cmat.envs.dbbench.backends import TableSpec
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PEOPLE
+from _db_tables import PEOPLE
 
 from cmat.envs.dbbench.backends import SQLBackend
 

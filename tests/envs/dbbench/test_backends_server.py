@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PEOPLE
+from _db_tables import PEOPLE
 
 from cmat.envs.dbbench.backends import MariaDBServer, open_backend
 from cmat.envs.dbbench.backends import mariadb_server as server_module

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import BIG, PEOPLE
+from _db_tables import BIG, PEOPLE
 
 from cmat.envs.dbbench.backends import (
     MAX_OBSERVATION,
