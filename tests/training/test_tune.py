@@ -59,3 +59,40 @@ def test_stage_lines_go_to_stderr_unless_progress_is_off(capsys: pytest.CaptureF
     _stage(TuneConfig(progress=False), "silent")
     captured = capsys.readouterr()
     assert captured.err == "[tune] training\n" and captured.out == ""
+
+
+def test_tune_on_os_samples_clean_training_tasks_and_learns_from_the_oracle(tiny_model_dir: Path,
+                                                                           tmp_path: Path) -> None:
+    from cmat.envs.os_interaction.data import default_dev_path
+    from cmat.envs.os_interaction.sandbox import sandbox_unavailable
+
+    reason = sandbox_unavailable()
+    if reason:
+        pytest.skip(reason)
+    out = tmp_path / "tune-os"
+    cfg = TuneConfig(out=str(out), env="os", model=f"hf:{tiny_model_dir}", train_tasks=3, task_seed=5, rounds=1,
+                     epochs=1.0, max_length=4096, eval_limit=1, concurrency=2, skip_baseline=True, max_new_tokens=8)
+    summary = tune(cfg)
+    assert [r["stage"] for r in summary["rows"]] == ["round 0 sft"]
+    tasks = json.loads((out / "tasks" / "train.json").read_text())
+    assert len(tasks) == 3 and tasks == json.loads((out / "tasks" / "train.json").read_text())
+    oracle = json.loads((out / "round-0" / "gold-oracle" / "run.json").read_text())
+    assert oracle["model"] == "oracle" and oracle["mode"] == "train" and oracle["env"] == "os"
+    gold = [json.loads(line) for line in (out / "round-0" / "gold.jsonl").read_text().splitlines()]
+    assert gold and all(r["correct"] and r["env"] == "os" for r in gold)
+    sft = [json.loads(line) for line in (out / "round-0" / "sft.jsonl").read_text().splitlines()]
+    assert len(sft) == len(gold) and any("bash" in m["content"] for m in sft[0]["messages"] if m.get("train"))
+    evaluated = json.loads((out / "round-0" / "eval-sft" / "run.json").read_text())
+    assert evaluated["env"] == "os" and Path(evaluated["data"]).resolve() == default_dev_path().resolve()
+
+
+def test_tune_refuses_os_training_data_that_overlaps_the_dev_set(tmp_path: Path) -> None:
+    from cmat.envs.os_interaction.data import default_dev_path
+    from cmat.errors import DataError
+
+    leaked = tmp_path / "train.json"
+    leaked.write_text(default_dev_path().read_text())
+    cfg = TuneConfig(out=str(tmp_path / "t"), env="os", train_data=str(leaked), skip_baseline=True, progress=False)
+    with pytest.raises(DataError, match="overlaps evaluation data"):
+        tune(cfg)
+    assert not (tmp_path / "t" / "tasks" / "train.json").exists()

@@ -87,7 +87,7 @@ class OverlapReport:
 
 
 @dataclass
-class _EvalIndex:
+class EvalIndex:
     """Look-up structures over every evaluation entry."""
 
     questions: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
@@ -104,8 +104,8 @@ def _table(entry: dict[str, Any]) -> tuple[str, list[list[Any]]]:
     return str(table.get("table_name", "")), list((table.get("table_info") or {}).get("rows") or [])
 
 
-def _index(eval_files: Sequence[Path], n: int) -> tuple[_EvalIndex, dict[str, int]]:
-    index, counts = _EvalIndex(), {}
+def _index(eval_files: Sequence[Path], n: int) -> tuple[EvalIndex, dict[str, int]]:
+    index, counts = EvalIndex(), {}
     for path in eval_files:
         tasks = load_dbbench(path)
         counts[str(path)] = len(tasks)
@@ -126,7 +126,7 @@ def _index(eval_files: Sequence[Path], n: int) -> tuple[_EvalIndex, dict[str, in
     return index, counts
 
 
-def _question_overlaps(i: int, question: str, index: _EvalIndex, n: int, threshold: float) -> list[Overlap]:
+def question_overlaps(i: int, question: str, index: EvalIndex, n: int, threshold: float) -> list[Overlap]:
     exact_hits = index.questions.get(normalise(question), [])
     found = [Overlap("question-exact", i, f, j, 1.0, question[:120]) for f, j in exact_hits]
     grams = ngrams(question, n)
@@ -144,7 +144,7 @@ def _question_overlaps(i: int, question: str, index: _EvalIndex, n: int, thresho
     return found
 
 
-def _table_overlaps(i: int, entry: dict[str, Any], index: _EvalIndex, min_rows: int) -> list[Overlap]:
+def _table_overlaps(i: int, entry: dict[str, Any], index: EvalIndex, min_rows: int) -> list[Overlap]:
     name, rows = _table(entry)
     found = [Overlap("table-name", i, f, j, 1.0, name) for f, j in index.names.get(normalise(name), [])] if name else []
     prints = {row_fingerprint(r) for r in rows}
@@ -182,7 +182,7 @@ def check_overlap(
     index, counts = _index(files, n)
     report = OverlapReport(len(train_entries), counts)
     for i, entry in enumerate(train_entries):
-        report.overlaps += _question_overlaps(i, str(entry.get("description", "")), index, n, ngram_threshold)
+        report.overlaps += question_overlaps(i, str(entry.get("description", "")), index, n, ngram_threshold)
         report.overlaps += _table_overlaps(i, entry, index, min_shared_rows)
     return report
 

@@ -3,8 +3,10 @@
 Layout of ``out``::
 
     baseline/            evaluation of the base model (a `cmat eval` directory)
-    tasks/train.jsonl    generated training tasks (decontaminated against every eval file)
+    tasks/train.jsonl    dbbench: generated training tasks (decontaminated against every eval file)
+    tasks/train.json     os: the sampled AgentBench OS training tasks (decontaminated likewise)
     round-<r>/gold.jsonl         round 0: gold trajectories, verified by the environment
+    round-<r>/gold-oracle/       os: the oracle's run that produced them
     round-<r>/collect-s<k>/      later rounds: self-play with the previous model (train mode, Checker on)
     round-<r>/sft.jsonl, pairs.jsonl, curation.json
     round-<r>/sft/adapter/       LoRA SFT on all verified successes so far (rejection sampling)
@@ -27,6 +29,7 @@ from typing import Any
 
 from cmat.errors import ConfigError
 from cmat.runner.store import write_json_atomic
+from cmat.training.tune_sources import TaskSource, gold_records, training_tasks
 
 PRESETS: dict[str, dict[str, Any]] = {
     # The README's main job: gold trajectories only, one short SFT round (~64k training tokens);
@@ -43,8 +46,16 @@ class TuneConfig:
 
     out: str = field(default="runs/tune", metadata={"help": "output directory; re-running resumes"})
     preset: str = field(default="quickstart", metadata={"help": "defaults", "choices": sorted(PRESETS)})
+    env: str = field(default="dbbench", metadata={"help": "environment", "choices": ["dbbench", "os"]})
     model: str = field(default="hf", metadata={"help": "base model spec: hf (embedded) or hf:<path-or-id>"})
-    train_tasks: int | None = field(default=None, metadata={"help": "generated training tasks"})
+    train_tasks: int | None = field(
+        default=None, metadata={"help": "training tasks (dbbench: generated; os: sampled from the training set)"}
+    )
+    train_data: str | None = field(
+        default=None,
+        metadata={"help": "training tasks file instead of the default (dbbench: JSONL; os: AgentBench JSON, "
+                          "scripts in DATA_DIR/scripts/DATA_STEM)"},
+    )
     task_seed: int = field(default=0, metadata={"help": "seed of the task generator"})
     rounds: int | None = field(default=None, metadata={"help": "tuning rounds (round 0 learns from gold)"})
     samples: int | None = field(default=None, metadata={"help": "self-play samples per task in later rounds"})
@@ -53,13 +64,18 @@ class TuneConfig:
     checker: str = field(default="rule", metadata={"help": "Checker during self-play collection"})
     epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
     learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
-    batch_size: int = field(default=4, metadata={"help": "SFT examples per batch"})
+    # One example per micro-batch, four accumulated: on a CPU a padding-free row of four examples
+    # attends across the whole row (block-diagonal mask, no FlashAttention) and ran 2.4x slower
+    # (BENCHMARKS.md); on a GPU raise batch_size.
+    batch_size: int = field(default=1, metadata={"help": "SFT examples per micro-batch"})
+    grad_accum: int = field(default=4, metadata={"help": "micro-batches per optimizer step"})
     max_length: int = field(default=1536, metadata={"help": "SFT tokens kept per example"})
     dpo: bool | None = field(default=None, metadata={"help": "run the DPO preference update"})
     eval_limit: int | None = field(default=None, metadata={"help": "evaluate on the first N dev tasks only"})
     eval_data: str | None = field(default=None, metadata={"help": "evaluation file (default: bundled dev set)"})
     skip_baseline: bool = field(default=False, metadata={"help": "do not evaluate the base model"})
     concurrency: int = field(default=16, metadata={"help": "episodes batched together when evaluating"})
+    max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply when evaluating or collecting"})
     progress: bool = field(default=True, metadata={"help": "print each stage and show progress bars"})
 
     def resolved(self) -> TuneConfig:
@@ -79,23 +95,11 @@ def _stage(cfg: TuneConfig, message: str) -> None:
 def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) -> dict[str, Any]:
     from cmat.evaluation.run import EvalConfig, evaluate
 
-    eval_cfg = EvalConfig(out=str(out), model=cfg.model, adapter=adapter, data=extra.pop("data", cfg.eval_data),
-                          limit=extra.pop("limit", cfg.eval_limit), concurrency=cfg.concurrency, **extra)
+    eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=cfg.model, adapter=adapter,
+                          data=extra.pop("data", cfg.eval_data), limit=extra.pop("limit", cfg.eval_limit),
+                          concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, **extra)
     _stage(cfg, f"evaluating {adapter or cfg.model} -> {out}")
     return evaluate(eval_cfg, progress=cfg.progress)
-
-
-def _tasks(cfg: TuneConfig, out: Path) -> Path:
-    from cmat.tasks import assert_clean, generate_tasks, write_jsonl
-
-    path = out / "tasks" / "train.jsonl"
-    if not path.exists():
-        assert cfg.train_tasks is not None
-        _stage(cfg, f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}) -> {path}")
-        tasks = generate_tasks(cfg.train_tasks, cfg.task_seed)
-        assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
-        write_jsonl(tasks, path)
-    return path
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -109,20 +113,17 @@ def _write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
     tmp.replace(path)
 
 
-def _collect(cfg: TuneConfig, tasks_path: Path, round_dir: Path, adapter: str | None, r: int) -> list[dict[str, Any]]:
+def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str | None, r: int) -> list[dict[str, Any]]:
     """Round 0: gold trajectories; later rounds: self-play samples of the previous model."""
     if r == 0:
         gold = round_dir / "gold.jsonl"
         if not gold.exists():
-            from cmat.tasks import gold_trajectories
-
-            _stage(cfg, f"replaying gold solutions through the environment -> {gold}")
-            _write_jsonl(gold_trajectories(_read_jsonl(tasks_path)), gold)
+            _write_jsonl(gold_records(cfg, source, round_dir, lambda m: _stage(cfg, m)), gold)
         return _read_jsonl(gold)
     records: list[dict[str, Any]] = []
     for k in range(cfg.samples or 0):
         run = round_dir / f"collect-s{k}"
-        _eval(cfg, run, adapter, data=str(tasks_path), limit=cfg.collect_tasks, mode="train",
+        _eval(cfg, run, adapter, data=str(source.path), scripts=source.scripts, limit=cfg.collect_tasks, mode="train",
               checker=cfg.checker, temperature=cfg.temperature, seed=1000 * r + k)
         records += _read_jsonl(run / "results.jsonl")
     return records
@@ -137,6 +138,7 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
         _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
         train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
                                         learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
+                                        grad_accum=cfg.grad_accum,
                                         max_length=cfg.max_length, progress_bar=cfg.progress))
     adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
@@ -159,12 +161,12 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
     write_json_atomic(out / "config.json", asdict(cfg))
     rows: list[dict[str, Any]] = [{"stage": "base", **_scores(_eval(cfg, out / "baseline"))}] if not cfg.skip_baseline \
         else []
-    tasks_path = _tasks(cfg, out)
+    source = training_tasks(cfg, out, lambda m: _stage(cfg, m))
     successes: list[dict[str, Any]] = []
     adapter: str | None = None
     for r in range(cfg.rounds or 1):
         round_dir = out / f"round-{r}"
-        kept, report = curate(_collect(cfg, tasks_path, round_dir, adapter, r))
+        kept, report = curate(_collect(cfg, source, round_dir, adapter, r))
         _stage(cfg, f"round {r}: curation kept {len(kept)} episodes")
         successes += kept
         pairs = preference_pairs(kept)

@@ -6,7 +6,16 @@ from cmat.envs.os_interaction.sandbox.sandbox import (
     SandboxConfig,
     SandboxError,
     missing_tools,
+    sandbox_unavailable,
 )
 from cmat.envs.os_interaction.sandbox.shell import ExecResult
 
-__all__ = ["DOCKER_CAPS", "ExecResult", "Sandbox", "SandboxConfig", "SandboxError", "missing_tools"]
+__all__ = [
+    "DOCKER_CAPS",
+    "ExecResult",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxError",
+    "missing_tools",
+    "sandbox_unavailable",
+]

@@ -13,6 +13,7 @@ process and mount of the episode with it. See ``docs/design/os-env.md``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import select
 import shutil
@@ -66,6 +67,23 @@ class SandboxConfig:
 def missing_tools() -> list[str]:
     """Host tools the sandbox needs that are not on PATH."""
     return [tool for tool in TOOLS if shutil.which(tool) is None]
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_unavailable() -> str | None:
+    """Why the sandbox cannot run on this machine (tools, user namespaces, overlayfs), or None
+    when a throw-away sandbox starts and runs a command. Cached: probed once per process."""
+    missing = missing_tools()
+    if missing:
+        return f"sandbox tools missing: {', '.join(missing)}"
+    if not os.path.exists("/proc/self/ns/user"):
+        return "no user namespaces"
+    try:
+        with Sandbox(SandboxConfig(size="16m")) as box:
+            box.run("true")
+    except (SandboxError, OSError) as exc:
+        return f"the OS sandbox cannot start here (needs user namespaces and overlayfs): {exc}"
+    return None
 
 
 def _setup_script() -> str:
