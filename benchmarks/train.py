@@ -14,7 +14,15 @@ with AdamW on the same synthetic SQL conversations:
 * ``bare_padding_free`` — ``model(**batch).loss.backward()`` + ``optimizer.step()`` by hand on
   the very same batches (what TRL's loss path costs or saves);
 * ``bare_padded`` — the bare step on ordinary right-padded batches of the same examples (what
-  padding-free buys).
+  padding-free buys);
+* ``bare_one_per_micro_batch`` — the same examples one per micro-batch, gradients accumulated over
+  the batch before the optimizer step (``batch_size=1, grad_accum=N``, ``cmat tune``'s default).
+  Without FlashAttention (a CPU), a padding-free row of N examples is attended as one long
+  sequence under a block-diagonal mask, so attention costs grow with the square of the row; one
+  example per micro-batch pays only for each example's own square.
+
+``--context-words`` prepends that many words of instructions to every user turn, for examples as
+long as real agent prompts (AgentBench's DBBench instructions are about 450 tokens).
 
 The machine is shared, so the three run interleaved batch by batch, ``--repeats`` rounds after
 one warm-up step each, and each batch counts with its fastest time over the rounds (other
@@ -26,9 +34,11 @@ writes into its manifest, start-up and every step included): that one is exposed
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -37,19 +47,21 @@ from typing import Any
 WORDS = "name age city salary department manager project budget revenue customer order product"
 
 
-def make_examples(count: int, seed: int) -> list[dict[str, Any]]:
-    """Short agent-like conversations of varied length (so that padding matters)."""
+def make_examples(count: int, seed: int, context_words: int = 0) -> list[dict[str, Any]]:
+    """Agent-like conversations of varied length (so that padding matters), with an optional
+    block of ``context_words`` instruction words in front of each question."""
     rng = random.Random(seed)
     words = WORDS.split(" ")
     examples = []
     for _ in range(count):
+        context = " ".join(rng.choices(words, k=context_words)) + "\n" if context_words else ""
         cols = ", ".join(rng.choices(words, k=rng.randint(1, 6)))
         question = " ".join(rng.choices(words, k=rng.randint(6, 30)))
         answer = f"Action: Operation\n```sql\nSELECT {cols} FROM staff;\n```"
         examples.append(
             {
                 "messages": [
-                    {"role": "user", "content": f"Table staff has columns {cols}. Question: {question}?"},
+                    {"role": "user", "content": f"{context}Table staff has columns {cols}. Question: {question}?"},
                     {"role": "assistant", "content": answer, "train": True},
                 ]
             }
@@ -59,14 +71,22 @@ def make_examples(count: int, seed: int) -> list[dict[str, Any]]:
 
 def real_tokens(batch: dict[str, Any]) -> int:
     """Non-padding tokens of a collated batch (padding-free rows have no padding)."""
+    if "micro" in batch:
+        return sum(real_tokens(b) for b in batch["micro"])
     if "attention_mask" in batch:
         return int(batch["attention_mask"].sum())
     return int(batch["input_ids"].numel())
 
 
+def positions(batch: dict[str, Any]) -> int:
+    if "micro" in batch:
+        return sum(positions(b) for b in batch["micro"])
+    return int(batch["input_ids"].numel())
+
+
 def padding_fraction(batches: list[dict[str, Any]]) -> float:
-    positions = sum(int(b["input_ids"].numel()) for b in batches)
-    return round(1 - sum(real_tokens(b) for b in batches) / positions, 4)
+    total = sum(positions(b) for b in batches)
+    return round(1 - sum(real_tokens(b) for b in batches) / total, 4)
 
 
 def cmat_step(trainer: Any, steps: int) -> Callable[[dict[str, Any]], float]:
@@ -106,12 +126,16 @@ def bare_step(model_path: str, settings: Any) -> Callable[[dict[str, Any]], floa
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.learning_rate)
 
     def step(batch: dict[str, Any]) -> float:
-        batch = {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
-        loss = model(**batch, use_cache=False).loss
-        loss.backward()
+        micro = batch.get("micro", [batch])  # several micro-batches: accumulate, then one step
+        total = 0.0
+        for part in micro:
+            part = {k: v.to(device) if hasattr(v, "to") else v for k, v in part.items()}
+            loss = model(**part, use_cache=False).loss / len(micro)
+            loss.backward()
+            total += float(loss.detach())
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        return float(loss.detach())
+        return total
 
     return step
 
@@ -173,6 +197,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=2)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=2, help="timed rounds over the batches")
+    parser.add_argument("--context-words", type=int, default=0, help="instruction words before each question")
     args = parser.parse_args()
 
     import torch
@@ -183,7 +208,7 @@ def main() -> None:
 
     started = time.perf_counter()
     model_path = resolve_base_model(args.model)
-    examples = make_examples(args.steps * args.batch_size, seed=0)
+    examples = make_examples(args.steps * args.batch_size, seed=0, context_words=args.context_words)
     with tempfile.TemporaryDirectory() as out:
         settings = SFTSettings(
             base_model=model_path,
@@ -199,6 +224,7 @@ def main() -> None:
         )
         trainer, _ = build_sft_trainer(examples, settings)
         batches = list(trainer.get_train_dataloader())
+        single = padded_batches(model_path, examples, 1, args.max_length)  # one example: no padding
         steps = args.steps * (args.repeats + 1)
         results = interleaved(
             {
@@ -208,11 +234,15 @@ def main() -> None:
                     bare_step(model_path, settings),
                     padded_batches(model_path, examples, args.batch_size, args.max_length),
                 ),
+                "bare_one_per_micro_batch": (bare_step(model_path, settings), [
+                    {"micro": single[i : i + args.batch_size]} for i in range(0, len(single), args.batch_size)
+                ]),
             },
             args.repeats,
         )
         del trainer
-        run = train_sft(examples, settings)
+        with contextlib.redirect_stdout(sys.stderr):  # the Trainer prints its logs; stdout is the JSON
+            run = train_sft(examples, settings)
     report = {
         "benchmark": "train_sft_throughput",
         "model": model_path,
@@ -230,6 +260,9 @@ def main() -> None:
         ),
         "ratio_padding_free_vs_padded": round(
             results["bare_padding_free"]["tokens_per_s"] / results["bare_padded"]["tokens_per_s"], 3
+        ),
+        "ratio_one_per_micro_batch_vs_padding_free": round(
+            results["bare_one_per_micro_batch"]["tokens_per_s"] / results["bare_padding_free"]["tokens_per_s"], 3
         ),
         "train_sft_end_to_end": {
             "tokens_per_s": run.tokens_per_second,
