@@ -96,3 +96,19 @@ def test_tune_refuses_os_training_data_that_overlaps_the_dev_set(tmp_path: Path)
     with pytest.raises(DataError, match="overlaps evaluation data"):
         tune(cfg)
     assert not (tmp_path / "t" / "tasks" / "train.json").exists()
+
+
+def test_evaluation_and_collection_settings_reach_every_eval_run(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    import cmat.evaluation.run as run
+    from cmat.training.tune import _eval
+
+    seen: list[run.EvalConfig] = []
+    monkeypatch.setattr(run, "evaluate", lambda cfg, progress=True: seen.append(cfg) or {})
+    cfg = TuneConfig(env="os", executor="ray", ray_address="auto", ray_workers=3, max_new_tokens=64,
+                     concurrency=5, progress=False)
+    _eval(cfg, tmp_path / "e", "adapter-dir", mode="train", temperature=0.7)
+    (got,) = seen
+    assert (got.env, got.executor, got.ray_address, got.ray_workers) == ("os", "ray", "auto", 3)
+    assert (got.max_new_tokens, got.concurrency, got.adapter, got.mode, got.temperature) == (64, 5, "adapter-dir",
+                                                                                            "train", 0.7)

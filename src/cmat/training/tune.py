@@ -76,6 +76,13 @@ class TuneConfig:
     skip_baseline: bool = field(default=False, metadata={"help": "do not evaluate the base model"})
     concurrency: int = field(default=16, metadata={"help": "episodes batched together when evaluating"})
     max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply when evaluating or collecting"})
+    executor: str = field(
+        default="local",
+        metadata={"help": "evaluation and collection: local (one process) or ray (episodes over Ray workers)",
+                  "choices": ["local", "ray"]},
+    )
+    ray_address: str | None = field(default=None, metadata={"help": "Ray cluster to join (default: a local one)"})
+    ray_workers: int = field(default=2, metadata={"help": "Ray workers, each with its own environments and model"})
     progress: bool = field(default=True, metadata={"help": "print each stage and show progress bars"})
 
     def resolved(self) -> TuneConfig:
@@ -97,7 +104,8 @@ def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) 
 
     eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=cfg.model, adapter=adapter,
                           data=extra.pop("data", cfg.eval_data), limit=extra.pop("limit", cfg.eval_limit),
-                          concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, **extra)
+                          concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, executor=cfg.executor,
+                          ray_address=cfg.ray_address, ray_workers=cfg.ray_workers, **extra)
     _stage(cfg, f"evaluating {adapter or cfg.model} -> {out}")
     return evaluate(eval_cfg, progress=cfg.progress)
 
