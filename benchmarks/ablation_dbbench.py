@@ -12,6 +12,7 @@ Configurations (each a resumable `cmat eval` run under ``--root``, default ``run
     python benchmarks/ablation_dbbench.py --markdown # also prints the table for docs/results.md
     python benchmarks/ablation_dbbench.py --adapter runs/tune-quick/adapter   # the same five on a tuned model
     python benchmarks/ablation_dbbench.py --only plain,+checker               # a subset
+    python benchmarks/ablation_dbbench.py --adapter runs/t/round-0/sft/adapter --tag t   # runs in ROOT/ablation-t
 
 Greedy decoding makes every run independent of ``--concurrency`` (batched output equals
 sequential output); only the wall time changes.
@@ -96,11 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", default="runs", help="where the runs live (default: runs)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table after the JSON")
-    parser.add_argument("--adapter", default=None, help="LoRA adapter to ablate (runs go to ROOT/ablation-<name>)")
+    parser.add_argument("--adapter", default=None, help="LoRA adapter to ablate (runs go to ROOT/ablation-<tag>)")
+    parser.add_argument("--tag", default=None, help="name of the adapter's set of runs (default: its parent folder)")
     parser.add_argument("--concurrency", type=int, default=32, help="episodes batched together (same results)")
     parser.add_argument("--only", default=None, help="comma-separated configurations to run (default: all)")
     args = parser.parse_args()
-    tag = f"-{Path(args.adapter).resolve().parent.name}" if args.adapter else ""
+    tag = f"-{args.tag or Path(args.adapter).resolve().parent.name}" if args.adapter else ""
     chosen = set(args.only.split(",")) if args.only else None
     rows = []
     for name, options in configs(Path(args.root), tag).items():

@@ -96,12 +96,14 @@ def resolve_base_model(base_model: str | None, adapter_dir: str | Path | None = 
     """The model to load: ``base_model``, else the base recorded with ``adapter_dir``, else the embedded one."""
     if base_model:
         return base_model
+    from cmat.llm.embedded import EMBEDDED_MODEL_ID, embedded_model_path
+
     if adapter_dir is not None:
         recorded = recorded_base(Path(adapter_dir))
-        if recorded:
+        # An adapter trained on another machine records that machine's cache folder of the
+        # embedded model; here the embedded model is this machine's cache of the same GGUF.
+        if recorded and not (Path(recorded).name == EMBEDDED_MODEL_ID and not Path(recorded).exists()):
             return recorded
-    from cmat.llm.embedded import embedded_model_path
-
     return str(embedded_model_path())
 
 
