@@ -65,8 +65,8 @@ class TuneConfig:
     epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
     learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
     # One example per micro-batch, four accumulated: on a CPU a padding-free row of four examples
-    # attends across the whole row (block-diagonal mask, no FlashAttention) and ran 2.4x slower
-    # (BENCHMARKS.md); on a GPU raise batch_size.
+    # attends across the whole row (block-diagonal mask, no FlashAttention) and trained at about
+    # half the speed (BENCHMARKS.md); on a GPU raise batch_size.
     batch_size: int = field(default=1, metadata={"help": "SFT examples per micro-batch"})
     grad_accum: int = field(default=4, metadata={"help": "micro-batches per optimizer step"})
     max_length: int = field(default=1536, metadata={"help": "SFT tokens kept per example"})
