@@ -159,6 +159,24 @@ def test_dpo_continues_the_sft_adapter_and_changes_it(sft_run: Any, tmp_path: Pa
     assert manifest["kind"] == "dpo" and manifest["data"]["parent_adapter"] == sft_run.adapter_dir
 
 
+def test_sft_can_continue_an_adapter_instead_of_starting_a_fresh_one(sft_run: Any, tiny_model_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    import torch
+
+    from cmat.training import train_sft
+
+    # lora_r differs from the parent's on purpose: the parent's shape wins.
+    settings = _settings(tiny_model_dir, tmp_path, max_steps=2, init_adapter=sft_run.adapter_dir, lora_r=2)
+    result = train_sft(EXAMPLES, settings)
+    before, after = _lora_tensors(sft_run.adapter_dir), _lora_tensors(result.adapter_dir)
+    assert before.keys() == after.keys() and all(before[k].shape == after[k].shape for k in before)
+    assert any(not torch.allclose(before[k], after[k]) for k in before)
+    # It starts where the parent ended: the first loss is the parent's last region, not a fresh start.
+    assert result.loss_curve[0][1] < sft_run.loss_curve[0][1]
+    manifest = json.loads(Path(result.manifest_path).read_text())
+    assert manifest["data"]["parent_adapter"] == sft_run.adapter_dir
+
+
 def test_merged_model_equals_base_plus_adapter(sft_run: Any, tiny_model_dir: Path, tmp_path: Path) -> None:
     import torch
     from peft import PeftModel

@@ -112,3 +112,28 @@ def test_evaluation_and_collection_settings_reach_every_eval_run(monkeypatch: py
     assert (got.env, got.executor, got.ray_address, got.ray_workers) == ("os", "ray", "auto", 3)
     assert (got.max_new_tokens, got.concurrency, got.adapter, got.mode, got.temperature) == (64, 5, "adapter-dir",
                                                                                             "train", 0.7)
+
+
+def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    import cmat.training as training
+    import cmat.training.tune as tune_module
+
+    trained: list[tuple[list[dict], object]] = []
+
+    def fake_sft(rows: list[dict], settings: object) -> None:
+        trained.append((rows, settings))
+        adapter = Path(settings.output_dir) / "adapter"  # type: ignore[attr-defined]
+        adapter.mkdir(parents=True)
+        (adapter / "adapter_manifest.json").write_text("{}")
+
+    monkeypatch.setattr(training, "train_sft", fake_sft)
+    monkeypatch.setattr(tune_module, "_eval", lambda *a, **k: {"overall": 0.0})
+    cfg = TuneConfig(out=str(tmp_path / "t"), train_tasks=4, corrections=10, init_adapter="parent/adapter",
+                     skip_baseline=True, progress=False)
+    tune(cfg)
+    ((rows, settings),) = trained
+    sources = [r.get("source") for r in rows]
+    assert sources.count(None) == 4 and {"revision", "recovery"} <= set(sources)
+    assert settings.init_adapter == "parent/adapter"  # type: ignore[attr-defined]
+    assert (tmp_path / "t" / "tasks" / "correction-examples.jsonl").exists()

@@ -58,6 +58,10 @@ class SFTSettings(LoraSettings, c.RunSettings):
         default=False,
         metadata={"help": "pack examples into max_length rows (best-fit decreasing; implies padding-free)"},
     )
+    init_adapter: str | None = field(
+        default=None,
+        metadata={"help": "continue training this LoRA adapter (its shape wins over the lora_* fields)"},
+    )
 
 
 def _sft_config(settings: SFTSettings, report_to: str) -> Any:
@@ -86,8 +90,15 @@ def build_sft_trainer(
     """
     datasets = c.lazy("datasets")
     trl = c.lazy("trl")
-    base = c.resolve_base_model(settings.base_model)
+    base = c.resolve_base_model(settings.base_model, settings.init_adapter)
     model, tokenizer = c.load_base(base)
+    peft_config = settings.lora_config()
+    if settings.init_adapter:
+        peft = c.lazy("peft")
+        if not Path(settings.init_adapter).is_dir():
+            raise ConfigError(f"init_adapter '{settings.init_adapter}' is not a folder")
+        model = peft.PeftModel.from_pretrained(model, settings.init_adapter, is_trainable=True)
+        peft_config = None
     rows, dropped = tokenize_examples(tokenizer, examples, settings.max_length)
     if not rows:
         raise DataError(f"none of the {len(examples)} examples has an assistant turn marked train")
@@ -97,12 +108,13 @@ def build_sft_trainer(
         args=_sft_config(settings, c.resolve_report_to(settings.report_to)),
         train_dataset=dataset,
         processing_class=tokenizer,
-        peft_config=settings.lora_config(),
+        peft_config=peft_config,
         callbacks=callbacks,
     )
     trainer.data_collator = CountingCollator(trainer.data_collator)
     facts = {
         "base_model": base,
+        "parent_adapter": settings.init_adapter,
         "examples": len(examples),
         "examples_used": len(rows),
         "examples_dropped": dropped,

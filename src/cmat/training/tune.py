@@ -29,7 +29,7 @@ from typing import Any
 
 from cmat.errors import ConfigError
 from cmat.runner.store import write_json_atomic
-from cmat.training.tune_sources import TaskSource, gold_records, training_tasks
+from cmat.training.tune_sources import TaskSource, correction_rows, gold_records, training_tasks
 
 PRESETS: dict[str, dict[str, Any]] = {
     # The README's main job: gold trajectories only, one short SFT round (~64k training tokens);
@@ -62,6 +62,14 @@ class TuneConfig:
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature of self-play"})
     checker: str = field(default="rule", metadata={"help": "Checker during self-play collection"})
+    corrections: int = field(
+        default=0,
+        metadata={"help": "dbbench: extra generated tasks turned into correction examples for round 0 (acting on "
+                          "the Checker's feedback and on SQL errors; cmat.tasks.corrections)"},
+    )
+    init_adapter: str | None = field(
+        default=None, metadata={"help": "round 0 continues this LoRA adapter instead of a fresh one"}
+    )
     epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
     learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
     # One example per micro-batch, four accumulated: on a CPU a padding-free row of four examples
@@ -137,7 +145,8 @@ def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str 
     return records
 
 
-def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
+def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pairs: list[dict[str, Any]],
+           init_adapter: str | None = None) -> str:
     from cmat.training import DPOSettings, SFTSettings, train_dpo, train_sft
 
     base = None if cfg.model == "hf" else cfg.model.partition(":")[2]
@@ -146,7 +155,7 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
         _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
         train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
                                         learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
-                                        grad_accum=cfg.grad_accum,
+                                        grad_accum=cfg.grad_accum, init_adapter=init_adapter,
                                         max_length=cfg.max_length, progress_bar=cfg.progress))
     adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
@@ -178,10 +187,12 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
         _stage(cfg, f"round {r}: curation kept {len(kept)} episodes")
         successes += kept
         pairs = preference_pairs(kept)
-        _write_jsonl(sft_examples(successes), round_dir / "sft.jsonl")
+        extra = correction_rows(cfg, out, lambda m: _stage(cfg, m)) if r == 0 else []
+        _write_jsonl(sft_examples(successes) + extra, round_dir / "sft.jsonl")
         _write_jsonl(pairs, round_dir / "pairs.jsonl")
         write_json_atomic(round_dir / "curation.json", asdict(report))
-        adapter = _train(cfg, round_dir, _read_jsonl(round_dir / "sft.jsonl"), pairs)
+        adapter = _train(cfg, round_dir, _read_jsonl(round_dir / "sft.jsonl"), pairs,
+                         cfg.init_adapter if r == 0 else None)
         stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
         metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)
         rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(successes),

@@ -31,6 +31,7 @@ class SourceConfig(Protocol):
     eval_data: str | None
     concurrency: int
     progress: bool
+    corrections: int
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,27 @@ def gold_records(cfg: SourceConfig, source: TaskSource, round_dir: Path, stage: 
     kept = [r for r in records if r.get("correct")]
     stage(f"the oracle solved {len(kept)} of {len(records)} training tasks")
     return kept
+
+
+def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, Any]]:
+    """dbbench: SFT examples of acting on the Checker's feedback and on SQL errors, built from
+    ``corrections`` further generated tasks (seed ``task_seed + 1``, decontaminated); cached."""
+    if cfg.corrections <= 0:
+        return []
+    if cfg.env != "dbbench":
+        raise ConfigError("corrections are built for env 'dbbench' only")
+    from cmat.tasks import assert_clean, generate_tasks, write_jsonl
+    from cmat.tasks.corrections import correction_examples, describe
+
+    tasks_path, rows_path = out / "tasks" / "corrections.jsonl", out / "tasks" / "correction-examples.jsonl"
+    if not rows_path.exists():
+        if not tasks_path.exists():
+            stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1})")
+            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1)
+            assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
+            write_jsonl(tasks, tasks_path)
+        rows = correction_examples(_read_jsonl(tasks_path), cfg.task_seed)
+        stage(f"{len(rows)} correction examples {describe(rows)} -> {rows_path}")
+        tmp = write_jsonl(rows, rows_path.with_name(rows_path.name + ".tmp"))
+        tmp.replace(rows_path)
+    return _read_jsonl(rows_path)

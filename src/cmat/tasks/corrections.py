@@ -1,0 +1,165 @@
+"""Correction examples: the Assistant learns to act on the Checker's feedback and on database errors.
+
+Gold trajectories only ever show a first statement that works, so a model tuned on them alone
+has never seen what to do after a rejection or an error: given the Checker's "table `X` does
+not exist, the database has `Y`" it answers instead of fixing the name. These examples start
+from a training task's gold solution and a *corrupted* first statement, made by the mistakes
+small models make on any table (a table or column name copied wrongly: case, a dropped or
+doubled letter, spaces and underscores swapped, backticks dropped from a name that needs them):
+
+* **revision** (Checker in the loop): the request the Assistant receives after a rejection —
+  the conversation, its corrupted proposal (context, not trained), the real
+  :class:`~cmat.agents.checkers.SQLRuleChecker` feedback in the ``revision_request`` prompt —
+  and the gold proposal as the target. Kept only when the Checker rejects the corrupted
+  statement and approves the gold one.
+* **recovery** (no Checker): the corrupted statement is executed, the database's own error is
+  the observation, then the gold statements and the answer follow. Replayed through
+  :class:`DBBenchEnv` and kept only when the environment judges the episode correct.
+
+Everything comes from generated training tasks; nothing here reads evaluation data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from random import Random
+from typing import Any
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers.sql_rule import SQLRuleChecker, sql_error
+from cmat.agents.templates import render
+from cmat.envs.base import Task
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks.gold import gold_replies
+
+_SQL_BLOCK = re.compile(r"```sql\n(.*?)\n```", re.S)
+
+
+def _mangle(name: str, rng: Random) -> str:
+    """A wrongly copied identifier (never equal to ``name``)."""
+    options = []
+    if name.lower() != name:
+        options.append(name.lower())
+    if " " in name:
+        options.append(name.replace(" ", "_"))
+    if "_" in name:
+        options.append(name.replace("_", " "))
+    if len(name) > 3:
+        i = rng.randrange(1, len(name) - 1)
+        options += [name[:i] + name[i + 1 :], name[:i] + name[i] + name[i:]]
+    options.append(name + "s" if not name.endswith("s") else name[:-1])
+    choices = [o for o in options if o != name and o.strip()]
+    return rng.choice(choices)
+
+
+def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
+    """``sql`` with one name copied wrongly (table, a column it uses, or backticks dropped), or None."""
+    table = str(entry["table"]["table_name"])
+    columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
+    used = [c for c in columns if f"`{c}`" in sql]
+    kinds = ["table"] + (["column"] if used else [])
+    needs_quotes = [n for n in [table, *used] if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
+    if needs_quotes:
+        kinds.append("unquoted")
+    kind = rng.choice(kinds)
+    if kind == "unquoted":
+        name = rng.choice(needs_quotes)
+        bad = sql.replace(f"`{name}`", name)
+    else:
+        name = table if kind == "table" else rng.choice(used)
+        bad = sql.replace(f"`{name}`", f"`{_mangle(name, rng)}`")
+    return bad if bad != sql else None
+
+
+def _task(entry: dict[str, Any], task_id: str) -> Task:
+    return Task(id=task_id, env="dbbench", type=entry["type"][0], data=entry)
+
+
+def _corrupted_reply(reply: str, entry: dict[str, Any], rng: Random) -> str | None:
+    match = _SQL_BLOCK.search(reply)
+    if match is None:
+        return None
+    bad = corrupt_sql(match.group(1), entry, rng)
+    return None if bad is None else reply[: match.start(1)] + bad + reply[match.end(1) :]
+
+
+def _verdict(checker: SQLRuleChecker, env: DBBenchEnv, task: Task, messages: list[Any], reply: str) -> Any:
+    task_text = messages[2].content if len(messages) > 2 else messages[-1].content
+    return checker.verify(CheckContext(task, task_text, list(messages), reply, env.parse(reply), env.name,
+                                       env.schema(), env.dry_run))
+
+
+def revision_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0) -> dict[str, Any] | None:
+    """One SFT example in the revision-request format (see the module doc), or None."""
+    rng = Random(f"revision:{seed}:{task_id}:{entry['description']}")
+    gold = gold_replies(entry, seed)[0]
+    bad = _corrupted_reply(gold, entry, rng)
+    if bad is None:
+        return None
+    task, env, checker = _task(entry, task_id), DBBenchEnv(), SQLRuleChecker()
+    try:
+        messages = env.reset(task)
+        rejected = _verdict(checker, env, task, messages, bad)
+        if rejected.approve or not _verdict(checker, env, task, messages, gold).approve:
+            return None
+    finally:
+        env.close()
+    context = [{"role": m.role, "content": m.content, "train": False} for m in messages]
+    return {"id": task_id, "type": task.type, "source": "revision", "rule": rejected.details.get("rule"),
+            "messages": [*context, {"role": "assistant", "content": bad, "train": False},
+                         {"role": "user", "content": render("revision_request", feedback=rejected.feedback),
+                          "train": False},
+                         {"role": "assistant", "content": gold, "train": True}]}
+
+
+def recovery_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0) -> dict[str, Any] | None:
+    """One SFT example: a corrupted statement fails, the gold solution follows (see the module doc)."""
+    rng = Random(f"recovery:{seed}:{task_id}:{entry['description']}")
+    replies = gold_replies(entry, seed)
+    bad = _corrupted_reply(replies[0], entry, rng)
+    if bad is None:
+        return None
+    env = DBBenchEnv()
+    try:
+        messages = [{"role": m.role, "content": m.content, "train": False} for m in env.reset(_task(entry, task_id))]
+        first = env.step(bad)
+        if first.done or sql_error(first.observation or "") is None:
+            return None  # the corrupted statement happened to work: no error to recover from
+        messages += [{"role": "assistant", "content": bad, "train": False},
+                     {"role": "user", "content": first.observation or "", "train": False}]
+        for reply in replies:
+            messages.append({"role": "assistant", "content": reply, "train": True})
+            result = env.step(reply)
+            if result.done:
+                break
+            messages.append({"role": "user", "content": result.observation or "", "train": False})
+        if not env.evaluate().correct:
+            return None
+    finally:
+        env.close()
+    return {"id": task_id, "type": entry["type"][0], "source": "recovery", "messages": messages}
+
+
+def correction_examples(
+    entries: Sequence[dict[str, Any]], seed: int = 0, kinds: Sequence[str] = ("revision", "recovery")
+) -> list[dict[str, Any]]:
+    """Alternate the kinds over the entries (entry ``i`` gets ``kinds[i % len(kinds)]``), keeping
+    the examples that pass their checks; ids are the entry indices."""
+    build = {"revision": revision_example, "recovery": recovery_example}
+    out = []
+    for i, entry in enumerate(entries):
+        example = build[kinds[i % len(kinds)]](entry, str(i), seed)
+        if example is not None:
+            out.append(example)
+    return out
+
+
+def describe(examples: Sequence[dict[str, Any]]) -> str:
+    """Counts per source and per checker rule, for logs."""
+    counts: dict[str, int] = {}
+    for e in examples:
+        key = e["source"] + (f":{e['rule']}" if e.get("rule") else "")
+        counts[key] = counts.get(key, 0) + 1
+    return json.dumps(dict(sorted(counts.items())))

@@ -1,0 +1,59 @@
+"""Correction examples: a corrupted first statement, the real Checker feedback or SQL error, the gold fix."""
+
+from __future__ import annotations
+
+import re
+from random import Random
+from typing import Any
+
+import pytest
+
+from cmat.agents.checkers.sql_rule import sql_error
+from cmat.tasks import generate_tasks
+from cmat.tasks.corrections import correction_examples, corrupt_sql, recovery_example, revision_example
+from cmat.tasks.gold import gold_replies
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[dict[str, Any]]:
+    return generate_tasks(30, 11)
+
+
+def test_a_corruption_changes_one_name_and_is_reproducible(entries: list[dict[str, Any]]) -> None:
+    for entry in entries[:10]:
+        sql = gold_replies(entry)[0].split("```sql\n")[1].split("\n```")[0]
+        bad = corrupt_sql(sql, entry, Random(3))
+        assert bad is not None and bad != sql and bad == corrupt_sql(sql, entry, Random(3))
+        names, bad_names = set(re.findall(r"`([^`]*)`", sql)), set(re.findall(r"`([^`]*)`", bad))
+        assert len(names - bad_names) == 1 and len(bad_names - names) <= 1  # one name miscopied or unquoted
+
+
+def test_a_revision_example_trains_only_the_fix_after_the_real_checker_feedback(
+        entries: list[dict[str, Any]]) -> None:
+    examples = [e for e in (revision_example(entry, str(i)) for i, entry in enumerate(entries)) if e]
+    assert len(examples) >= len(entries) // 2
+    for example in examples:
+        messages = example["messages"]
+        bad, request, fix = messages[-3:]
+        assert [m["train"] for m in messages] == [False] * (len(messages) - 1) + [True]
+        assert bad["role"] == fix["role"] == "assistant" and request["role"] == "user"
+        assert "Checker" in request["content"] and bad["content"] != fix["content"]
+        assert fix["content"] == gold_replies(entries[int(example["id"])])[0]
+    assert {e["rule"] for e in examples} >= {"unknown_table"}
+
+
+def test_a_recovery_example_shows_the_database_error_then_the_gold_solution(entries: list[dict[str, Any]]) -> None:
+    examples = [e for e in (recovery_example(entry, str(i)) for i, entry in enumerate(entries)) if e]
+    assert len(examples) >= len(entries) // 2
+    for example in examples:
+        messages = example["messages"]
+        bad, error = messages[3], messages[4]
+        assert bad["role"] == "assistant" and not bad["train"] and sql_error(error["content"]) is not None
+        trained = [m["content"] for m in messages if m["train"]]
+        assert trained == gold_replies(entries[int(example["id"])])  # statements, then the answer
+
+
+def test_correction_examples_alternate_kinds(entries: list[dict[str, Any]]) -> None:
+    examples = correction_examples(entries)
+    assert {e["source"] for e in examples} == {"revision", "recovery"}
+    assert all(e["source"] == ("revision" if int(e["id"]) % 2 == 0 else "recovery") for e in examples)
