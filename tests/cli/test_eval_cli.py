@@ -65,6 +65,20 @@ def test_mock_model_outcomes(tmp_path: Path) -> None:
     assert metrics["outcomes"]["invalid_action"] == 3 and metrics["correct"] == 0
 
 
+def test_the_reflector_can_be_another_backend(tmp_path: Path) -> None:
+    actor, reflector = tmp_path / "actor.yaml", tmp_path / "reflector.yaml"
+    actor.write_text("default: 'I think the answer is 5.'\n")
+    reflector.write_text("default: 'Write the SQL in an Action Operation block before answering.'\n")
+    out = tmp_path / "two-models"
+    assert _eval("--model", f"mock:{actor}", "--reflection", "1", "--reflector-model", f"mock:{reflector}",
+                 "--limit", "2", "--out", str(out)) == 0
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    lessons = [t["content"] for r in records for t in r["turns"] if t["role"] == "reflection"]
+    assert len(lessons) == 2 and all("Action Operation block" in lesson for lesson in lessons)
+    assert all("Action Operation block" in r["conversation"][2]["content"] for r in records)  # carried into the retry
+    assert json.loads((out / "run.json").read_text())["reflector_model"] == f"mock:{reflector}"
+
+
 def test_malformed_data_line_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = default_dev_path().read_text().splitlines()[:3]
     bad = tmp_path / "bad.jsonl"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +19,14 @@ CHECKER_MAX_TOKENS = 128
 REFLECTION_MAX_TOKENS = 160
 
 
-def roles_for(llm: LLM, cfg: EvalConfig) -> Roles:
-    """One backend for every role; the Checker and reflector get short, greedy replies."""
+def roles_for(llm: LLM, cfg: EvalConfig, others: Mapping[str, LLM] | None = None) -> Roles:
+    """``llm`` for every role without a backend of its own in ``others`` (``checker``,
+    ``reflection``); the Checker and reflector get short, greedy replies."""
     assistant = GenerationConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed)
     checker = GenerationConfig(max_new_tokens=CHECKER_MAX_TOKENS, seed=cfg.seed)
     reflection = GenerationConfig(max_new_tokens=REFLECTION_MAX_TOKENS, seed=cfg.seed)
-    return Roles({"assistant": llm}, {"assistant": assistant, "checker": checker, "reflection": reflection})
+    return Roles({"assistant": llm, **(others or {})},
+                 {"assistant": assistant, "checker": checker, "reflection": reflection})
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from typing import Any
 
 from cmat.envs.base import Task
 from cmat.evaluation.agent_factory import agent_factory, roles_for
+from cmat.llm.base import LLM
 from cmat.registry import get_env, make_llm
 from cmat.runner.orchestrator import run_many
 from cmat.runner.store import ResultStore, write_json_atomic
@@ -73,6 +74,12 @@ class EvalConfig:
         default="minilm", metadata={"help": "memory retrieval", "choices": ["minilm", "hashing", "bm25"]}
     )
     reflection: int = field(default=0, metadata={"help": "retries after a failed attempt, each after a reflection"})
+    reflector_model: str | None = field(
+        default=None, metadata={"help": "model spec of the reflector (default: the Assistant's model and adapter)"}
+    )
+    checker_model: str | None = field(
+        default=None, metadata={"help": "model spec of the llm Checker (default: the Assistant's model and adapter)"}
+    )
     mode: str = field(
         default="eval",
         metadata={
@@ -106,6 +113,7 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
         "reflection": cfg.reflection,
+        **{k: v for k, v in (("reflector_model", cfg.reflector_model), ("checker_model", cfg.checker_model)) if v},
         "context_budget": cfg.context_budget,
         "mode": cfg.mode,
     }
@@ -164,10 +172,18 @@ def run_local(cfg: EvalConfig, todo: Sequence[Task], run_id: str, on_record: Cal
     entry = get_env(cfg.env)
     scripts = _oracle_scripts(entry, todo) if cfg.model == "oracle" else None
     llm = make_llm(cfg.model, adapter=cfg.adapter, oracle_scripts=scripts)
+    # A role with its own model spec gets its own backend (one instance per distinct spec).
+    backends: dict[str, LLM] = {}
+    others: dict[str, LLM] = {}
+    for role, spec in (("reflection", cfg.reflector_model), ("checker", cfg.checker_model)):
+        if spec:
+            if spec not in backends:
+                backends[spec] = make_llm(spec)
+            others[role] = backends[spec]
     options = entry.options(cfg)
     with agent_factory(cfg, llm, run_id=run_id) as agent_for:
-        run_many(todo, lambda: entry.make(**options), roles_for(llm, cfg), on_record, cfg.concurrency, agent_for,
-                 env_workers=cfg.env_workers)
+        run_many(todo, lambda: entry.make(**options), roles_for(llm, cfg, others), on_record, cfg.concurrency,
+                 agent_for, env_workers=cfg.env_workers)
 
 
 def _previous_wall(out: Path) -> float:
