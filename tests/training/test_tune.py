@@ -137,3 +137,13 @@ def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeyp
     assert sources.count(None) == 4 and {"revision", "recovery"} <= set(sources)
     assert settings.init_adapter == "parent/adapter"  # type: ignore[attr-defined]
     assert (tmp_path / "t" / "tasks" / "correction-examples.jsonl").exists()
+
+
+def test_a_missing_training_file_is_a_clear_error_before_anything_runs(tmp_path: Path) -> None:
+    from cmat.errors import ConfigError
+
+    for env in ("dbbench", "os"):
+        cfg = TuneConfig(out=str(tmp_path / env), env=env, train_data=str(tmp_path / "nope.jsonl"),
+                         skip_baseline=True, progress=False)
+        with pytest.raises(ConfigError, match=r"nope\.jsonl' does not exist"):
+            tune(cfg)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.envs.dbbench.env import parse_reply
-from cmat.errors import DataError
+from cmat.runner.store import read_jsonl
 from cmat.trajectories.schema import Trajectory, Turn, final_attempt, load_record, prefix_length
 
 
@@ -133,18 +133,6 @@ def curate(
             kept.append(t)
     report.kept, report.per_type_kept = len(kept), dict(per_type)
     return [t.to_dict() for t in kept], report
-
-
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """Records of a JSONL file; a malformed line raises :class:`DataError` naming file and line."""
-    out = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from exc
-    return out
 
 
 def file_entry(path: str | Path) -> dict[str, Any]:

@@ -98,6 +98,23 @@ class EvalIndex:
     rows: dict[str, set[tuple[str, int]]] = field(default_factory=lambda: defaultdict(set))
     row_counts: dict[tuple[str, int], int] = field(default_factory=dict)
 
+    def add_question(self, item: tuple[str, int], question: str, n: int) -> None:
+        """Index ``question`` (exact, normalised, and by word ``n``-grams) under ``item``."""
+        self.questions[normalise(question)].append(item)
+        grams = ngrams(question, n)
+        self.gram_counts[item], self.texts[item] = len(grams), question
+        for gram in grams:
+            self.grams[gram].add(item)
+
+
+def eval_file_list(dev: Path, include_dev: bool, eval_files: Sequence[str | Path], who: str) -> list[Path]:
+    """``dev`` (when ``include_dev``) and every other file of ``eval_files``, each once."""
+    files = [dev] if include_dev else []
+    files += [Path(p) for p in eval_files if Path(p).resolve() not in {f.resolve() for f in files}]
+    if not files:
+        raise DataError(f"{who} needs at least one evaluation file")
+    return files
+
 
 def _table(entry: dict[str, Any]) -> tuple[str, list[list[Any]]]:
     table = entry.get("table") or {}
@@ -111,12 +128,7 @@ def _index(eval_files: Sequence[Path], n: int) -> tuple[EvalIndex, dict[str, int
         counts[str(path)] = len(tasks)
         for task in tasks:
             item = (str(path), int(task.id))
-            question = str(task.data.get("description", ""))
-            index.questions[normalise(question)].append(item)
-            grams = ngrams(question, n)
-            index.gram_counts[item], index.texts[item] = len(grams), question
-            for gram in grams:
-                index.grams[gram].add(item)
+            index.add_question(item, str(task.data.get("description", "")), n)
             name, rows = _table(task.data)
             index.names[normalise(name)].append(item)
             prints = {row_fingerprint(r) for r in rows}
@@ -175,10 +187,7 @@ def check_overlap(
     ``ngram_threshold`` is the share of word ``n``-grams of the shorter question found in the
     other; ``min_shared_rows`` rows in common flag a table (or all rows of the smaller table).
     """
-    files = [default_dev_path()] if include_dev else []
-    files += [Path(p) for p in eval_files if Path(p).resolve() not in {f.resolve() for f in files}]
-    if not files:
-        raise DataError("check_overlap needs at least one evaluation file")
+    files = eval_file_list(default_dev_path(), include_dev, eval_files, "check_overlap")
     index, counts = _index(files, n)
     report = OverlapReport(len(train_entries), counts)
     for i, entry in enumerate(train_entries):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.errors import DataError
-from cmat.tasks.decontam import EvalIndex, Overlap, OverlapReport, ngrams, normalise, question_overlaps
+from cmat.tasks.decontam import EvalIndex, Overlap, OverlapReport, eval_file_list, question_overlaps
 
 MIN_CODE_CHARS = 40  # shorter set-up or solution code ("ls", "whoami") is too generic to flag
 
@@ -63,10 +63,7 @@ def check_os_overlap(
     every file in ``eval_files``; see the module docstring for the checks."""
     from cmat.envs.os_interaction.data import default_dev_path
 
-    files = [default_dev_path()] if include_dev else []
-    files += [Path(p) for p in eval_files if Path(p).resolve() not in {f.resolve() for f in files}]
-    if not files:
-        raise DataError("check_os_overlap needs at least one evaluation file")
+    files = eval_file_list(default_dev_path(), include_dev, eval_files, "check_os_overlap")
     index, counts = EvalIndex(), {}
     code: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for path in files:
@@ -74,12 +71,7 @@ def check_os_overlap(
         counts[str(path)] = len(entries)
         for j, entry in enumerate(entries):
             item = (str(path), j)
-            question = str(entry.get("description", ""))
-            index.questions[normalise(question)].append(item)
-            grams = ngrams(question, n)
-            index.gram_counts[item], index.texts[item] = len(grams), question
-            for gram in grams:
-                index.grams[gram].add(item)
+            index.add_question(item, str(entry.get("description", "")), n)
             for kind, text in _scripts(entry).items():
                 code.setdefault((kind, text), []).append(item)
     report = OverlapReport(len(train_entries), counts)

@@ -20,7 +20,6 @@ A stage whose output exists is skipped, so a killed run restarts where it stoppe
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from dataclasses import asdict, dataclass, field, replace
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.errors import ConfigError
-from cmat.runner.store import write_json_atomic
+from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
 from cmat.training.tune_sources import TaskSource, correction_rows, gold_records, training_tasks
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -118,30 +117,19 @@ def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) 
     return evaluate(eval_cfg, progress=cfg.progress)
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    tmp.replace(path)
-
-
 def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str | None, r: int) -> list[dict[str, Any]]:
     """Round 0: gold trajectories; later rounds: self-play samples of the previous model."""
     if r == 0:
         gold = round_dir / "gold.jsonl"
         if not gold.exists():
-            _write_jsonl(gold_records(cfg, source, round_dir, lambda m: _stage(cfg, m)), gold)
-        return _read_jsonl(gold)
+            write_jsonl_atomic(gold, gold_records(cfg, source, round_dir, lambda m: _stage(cfg, m)))
+        return read_jsonl(gold)
     records: list[dict[str, Any]] = []
     for k in range(cfg.samples or 0):
         run = round_dir / f"collect-s{k}"
         _eval(cfg, run, adapter, data=str(source.path), scripts=source.scripts, limit=cfg.collect_tasks, mode="train",
               checker=cfg.checker, temperature=cfg.temperature, seed=1000 * r + k)
-        records += _read_jsonl(run / "results.jsonl")
+        records += read_jsonl(run / "results.jsonl")
     return records
 
 
@@ -188,10 +176,10 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
         successes += kept
         pairs = preference_pairs(kept)
         extra = correction_rows(cfg, out, lambda m: _stage(cfg, m)) if r == 0 else []
-        _write_jsonl(sft_examples(successes) + extra, round_dir / "sft.jsonl")
-        _write_jsonl(pairs, round_dir / "pairs.jsonl")
+        write_jsonl_atomic(round_dir / "sft.jsonl", sft_examples(successes) + extra)
+        write_jsonl_atomic(round_dir / "pairs.jsonl", pairs)
         write_json_atomic(round_dir / "curation.json", asdict(report))
-        adapter = _train(cfg, round_dir, _read_jsonl(round_dir / "sft.jsonl"), pairs,
+        adapter = _train(cfg, round_dir, read_jsonl(round_dir / "sft.jsonl"), pairs,
                          cfg.init_adapter if r == 0 else None)
         stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
         metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)

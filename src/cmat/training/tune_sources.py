@@ -19,6 +19,7 @@ from random import Random
 from typing import Any, Protocol
 
 from cmat.errors import ConfigError
+from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
 
 
 class SourceConfig(Protocol):
@@ -42,27 +43,25 @@ class TaskSource:
     scripts: str | None = None
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def training_tasks(cfg: SourceConfig, out: Path, stage: Any) -> TaskSource:
     """The run's training tasks under ``out/tasks`` (written once, then reused)."""
     eval_files = [Path(cfg.eval_data)] if cfg.eval_data else []
     if cfg.env == "dbbench":
-        from cmat.tasks import assert_clean, generate_tasks, write_jsonl
+        from cmat.tasks import assert_clean, generate_tasks
 
         path = out / "tasks" / "train.jsonl"
         if not path.exists():
             if cfg.train_data:
+                if not Path(cfg.train_data).is_file():
+                    raise ConfigError(f"training data '{cfg.train_data}' does not exist")
                 stage(f"reading training tasks from {cfg.train_data} -> {path}")
-                tasks = _read_jsonl(Path(cfg.train_data))[: cfg.train_tasks]
+                tasks = read_jsonl(Path(cfg.train_data))[: cfg.train_tasks]
             else:
                 assert cfg.train_tasks is not None
                 stage(f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}) -> {path}")
                 tasks = generate_tasks(cfg.train_tasks, cfg.task_seed)
             assert_clean(tasks, eval_files)
-            write_jsonl(tasks, path)
+            write_jsonl_atomic(path, tasks)
         return TaskSource(path)
     if cfg.env == "os":
         from cmat.envs.os_interaction.data import default_scripts, default_train_path
@@ -80,9 +79,7 @@ def training_tasks(cfg: SourceConfig, out: Path, stage: Any) -> TaskSource:
             tasks = [entries[i] for i in chosen]
             assert_os_clean(tasks, eval_files)
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
-            tmp.replace(path)
+            write_json_atomic(path, tasks)
         return TaskSource(path, str(default_scripts(source).resolve()))
     raise ConfigError(f"cmat tune supports env 'dbbench' or 'os', not '{cfg.env}'")
 
@@ -93,14 +90,14 @@ def gold_records(cfg: SourceConfig, source: TaskSource, round_dir: Path, stage: 
         from cmat.tasks import gold_trajectories
 
         stage(f"replaying gold solutions through the environment -> {round_dir / 'gold.jsonl'}")
-        return list(gold_trajectories(_read_jsonl(source.path)))
+        return list(gold_trajectories(read_jsonl(source.path)))
     from cmat.evaluation.run import EvalConfig, evaluate
 
     run = round_dir / "gold-oracle"
     stage(f"running each task's example solution in the sandbox (oracle) -> {run}")
     evaluate(EvalConfig(out=str(run), env="os", model="oracle", data=str(source.path), scripts=source.scripts,
                         mode="train", concurrency=cfg.concurrency), progress=cfg.progress)
-    records = _read_jsonl(run / "results.jsonl")
+    records = read_jsonl(run / "results.jsonl")
     kept = [r for r in records if r.get("correct")]
     stage(f"the oracle solved {len(kept)} of {len(records)} training tasks")
     return kept
@@ -113,7 +110,7 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
         return []
     if cfg.env != "dbbench":
         raise ConfigError("corrections are built for env 'dbbench' only")
-    from cmat.tasks import assert_clean, generate_tasks, write_jsonl
+    from cmat.tasks import assert_clean, generate_tasks
     from cmat.tasks.corrections import correction_examples, describe
 
     tasks_path, rows_path = out / "tasks" / "corrections.jsonl", out / "tasks" / "correction-examples.jsonl"
@@ -122,9 +119,8 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
             stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1})")
             tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
-            write_jsonl(tasks, tasks_path)
-        rows = correction_examples(_read_jsonl(tasks_path), cfg.task_seed)
+            write_jsonl_atomic(tasks_path, tasks)
+        rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed)
         stage(f"{len(rows)} correction examples {describe(rows)} -> {rows_path}")
-        tmp = write_jsonl(rows, rows_path.with_name(rows_path.name + ".tmp"))
-        tmp.replace(rows_path)
-    return _read_jsonl(rows_path)
+        write_jsonl_atomic(rows_path, rows)
+    return read_jsonl(rows_path)
