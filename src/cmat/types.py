@@ -39,6 +39,11 @@ class GenerationConfig:
     top_p: float = field(default=1.0, metadata={"help": "nucleus sampling mass when sampling"})
     seed: int | None = field(default=None, metadata={"help": "seed for sampling; None = not seeded"})
     stop: tuple[str, ...] = field(default=(), metadata={"help": "strings that end a reply"})
+    repeat_stop: int = field(
+        default=0,
+        metadata={"help": "end a reply once its last N tokens repeat one pattern of at most 32 tokens (a "
+                          "degenerate loop that would run to max_new_tokens); 0 = off; the openai backend ignores it"},
+    )
 
 
 FinishReason = Literal["stop", "length", "context_limit", "error"]

@@ -14,6 +14,7 @@ SCHEMA = {
     "race_results": ["Class", "No", "Team", "Drivers"],
 }
 TASK_PROMPT = "Which stations are class D?\nThe name of this table is Radio Stations."
+# The rule tests below the value check use values the question above never states.
 
 
 def operation(sql: str) -> str:
@@ -41,10 +42,11 @@ def make_ctx(
     dry_run: Callable[[str], str | None] | None = None,
     task_type: str = "other",
     conversation: Sequence[Message] | None = None,
+    data: dict[str, object] | None = None,
 ) -> CheckContext:
     """The context a checker sees for ``reply`` (parsed with DBBench's own parser)."""
     return CheckContext(
-        task=Task("0", "dbbench", task_type, {}),
+        task=Task("0", "dbbench", task_type, data or {}),
         task_prompt=TASK_PROMPT,
         conversation=list(conversation if conversation is not None else history()),
         reply=reply,

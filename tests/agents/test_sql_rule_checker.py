@@ -12,7 +12,10 @@ from cmat.agents.checkers import SQLRuleChecker, sql_error
 from cmat.envs.dbbench.data import MUTATION_TYPES, default_dev_path, load_dbbench
 from cmat.envs.dbbench.env import gold_replies
 
-CHECKER = SQLRuleChecker()
+# Most tests here are about one rule each, on values the fixture's question does not state, so the
+# value check (tests at the end) is off for them.
+CHECKER = SQLRuleChecker(check_values=False)
+FULL = SQLRuleChecker()
 
 
 def verify_sql(
@@ -232,7 +235,75 @@ def test_agentbench_gold_mutations_are_all_approved() -> None:
         table = task.data["table"]
         schema = {table["table_name"]: [c["name"] for c in table["table_info"]["columns"]]}
         for reply in gold_replies(task)[:-1]:
-            verdict = CHECKER.verify(make_ctx(reply, schema=schema, task_type=task.type))
+            verdict = FULL.verify(make_ctx(reply, schema=schema, task_type=task.type, data=task.data))
             assert verdict.approve, (reply, verdict.feedback)
             checked += 1
     assert checked >= 30
+
+
+def test_generated_gold_statements_of_every_type_are_all_approved() -> None:
+    """No false positive of the value check on the generator's gold SQL (every task type)."""
+    from cmat.tasks import generate_tasks
+
+    kinds = set()
+    for entry in generate_tasks(120, seed=31):
+        table = entry["table"]
+        schema = {table["table_name"]: [c["name"] for c in table["table_info"]["columns"]]}
+        sql = entry["sql"]["query"] if "sql" in entry else entry["label"][0]
+        verdict = FULL.verify(make_ctx(operation(sql), schema=schema, task_type=entry["type"][0], data=entry))
+        assert verdict.approve, (entry["description"], sql, verdict.feedback)
+        kinds.add(entry["type"][0])
+    assert len(kinds) == 11
+
+
+def _value_verdict(sql: str, question: str) -> Verdict:
+    schema = {"Olympic_medal_counts": ["Rank", "Nation", "Gold", "Silver", "Bronze", "Total"]}
+    return FULL.verify(make_ctx(operation(sql), schema=schema, data={"description": question}))
+
+
+@pytest.mark.parametrize(
+    ("sql", "value"),
+    [
+        ("SELECT AVG(`Total`) FROM `Olympic_medal_counts` WHERE `Nation` = 'Irak'", "Irak"),
+        ("SELECT `Total` FROM `Olympic_medal_counts` WHERE `Gold` > 7", "7"),
+        ("SELECT `Total` FROM `Olympic_medal_counts` WHERE `Nation` IN ('Iran', 'Peru')", "Peru"),
+        ("UPDATE `Olympic_medal_counts` SET `Total` = 0 WHERE `Nation` = 'Iraq'", "Iraq"),
+        ("DELETE FROM `Olympic_medal_counts` WHERE `Nation` LIKE '%Chile%'", "%Chile%"),
+    ],
+)
+def test_a_value_the_question_does_not_state_is_named(sql: str, value: str) -> None:
+    verdict = _value_verdict(sql, "What is the average Total, when Gold is 0, and when Nation is Iran?")
+    assert not verdict.approve and verdict.details == {"rule": "value_not_in_question", "value": value}
+    assert f"'{value}' does not appear in the question" in verdict.feedback
+
+
+@pytest.mark.parametrize(
+    ("sql", "question"),
+    [
+        ("SELECT AVG(`Total`) FROM `Olympic_medal_counts` WHERE `Gold` = 0 AND `Nation` = 'IRAN'",
+         "What is the average Total, when Gold is 0, and when Nation is Iran?"),
+        ("SELECT `Nation` FROM `Olympic_medal_counts` WHERE `Total` < 9.6260", "Which nation has a total under 9.626?"),
+        ("SELECT `Nation` FROM `Olympic_medal_counts` WHERE `Total` > 1000", "Which nation has over 1,000 in total?"),
+        ("SELECT COUNT(*) FROM `Olympic_medal_counts` WHERE `Gold` >= 10", "How many nations won ten or more golds?"),
+        ("SELECT `Nation` FROM `Olympic_medal_counts` WHERE `Nation` LIKE 'Ir%' LIMIT 1",
+         "Which nation starts with Ir?"),
+        ("SELECT `Nation` FROM `Olympic_medal_counts` WHERE `Gold` = 1 ORDER BY `Total` DESC LIMIT 3",
+         "Top nations with a single gold?"),
+        ("SELECT `Nation` FROM `Olympic_medal_counts` WHERE `Rank` = '13.17 (95)'",
+         "Which nation has a rank of 13.17 (95)?"),
+        ("DELETE FROM `Olympic_medal_counts` WHERE `Nation` = 'Côte d''Ivoire'", "Remove C\u00f4te d\u2019Ivoire."),
+        # What a task inserts or sets is not checked: AgentBench rephrases it ("a 27-20 win").
+        ("INSERT INTO `Olympic_medal_counts` (`Nation`, `Gold`) VALUES ('Chad', 'W 27–20')", "Add Chad, a 27-20 win."),
+        ("UPDATE `Olympic_medal_counts` SET `Total` = -18 WHERE `Nation` = 'Chad'", "Chad finished 18 under."),
+    ],
+)
+def test_values_stated_in_the_question_pass_in_any_case_or_number_spelling(sql: str, question: str) -> None:
+    verdict = _value_verdict(sql, question)
+    assert verdict.approve, verdict.feedback
+
+
+def test_the_value_check_can_be_turned_off_and_needs_a_question() -> None:
+    sql = "SELECT `Total` FROM `Olympic_medal_counts` WHERE `Nation` = 'Atlantis'"
+    assert not _value_verdict(sql, "Total of Iran?").approve
+    assert CHECKER.verify(make_ctx(operation(sql), schema={"Olympic_medal_counts": ["Nation", "Total"]},
+                                   data={"description": "Total of Iran?"})).approve

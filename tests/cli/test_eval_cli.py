@@ -114,3 +114,19 @@ def test_oracle_scores_100_percent_on_mariadb(tmp_path: Path) -> None:
     assert _eval("--model", "oracle", "--db-backend", "mariadb", "--out", str(out)) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n"] == 60 and metrics["correct"] == 60 and metrics["outcomes"]["error"] == 0
+
+
+def test_repeat_stop_reaches_the_assistant_and_is_recorded_only_when_set(tmp_path: Path) -> None:
+    from cmat.evaluation.agent_factory import roles_for
+    from cmat.evaluation.run import EvalConfig
+    from cmat.llm.mock import MockLLM
+
+    roles = roles_for(MockLLM(), EvalConfig(repeat_stop=96))
+    assert roles.route("assistant")[1].repeat_stop == 96 and roles.route("checker")[1].repeat_stop == 0
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: 'I think the answer is 5.'\n")
+    plain, cut = tmp_path / "plain", tmp_path / "cut"
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--out", str(plain)) == 0
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--repeat-stop", "96", "--out", str(cut)) == 0
+    assert "repeat_stop" not in json.loads((plain / "run.json").read_text())
+    assert json.loads((cut / "run.json").read_text())["repeat_stop"] == 96

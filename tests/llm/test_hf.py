@@ -210,3 +210,34 @@ def test_prefix_caching_changes_no_output(tiny_model_dir: Path) -> None:
     assert cached.generate(prompts, GREEDY) == expected
     assert [cached.generate([p], GREEDY)[0] for p in prompts] == expected
     assert cached._prefixes is not None and cached._prefixes.hits >= 6 and cached._prefixes.misses >= 1
+
+
+def test_a_looping_reply_is_ended_once_its_tail_repeats() -> None:
+    import torch
+
+    from cmat.llm.hf import _looping
+
+    loop = torch.tensor([5, 9, 2] + [7, 8, 3, 4] * 6)  # period 4 after three other tokens
+    assert _looping(loop, 20) and not _looping(loop, 24) and not _looping(loop, 0)
+    assert _looping(torch.tensor([1] * 9), 8) and not _looping(torch.tensor([1] * 8), 8)  # needs span + 1 tokens
+    assert not _looping(torch.arange(100), 16)
+
+
+def test_the_stopper_ends_only_the_looping_row() -> None:
+    import torch
+    import transformers
+
+    from cmat.llm.hf import _make_stopper
+
+    stopper = _make_stopper(transformers.StoppingCriteria, torch)(None, 2, [50, 50, 50], [(), (), ()], {0}, [8, 0, 8])
+    prompt = [[11, 12]] * 3
+    rows = [[7, 8, 3] * 4, [7, 8, 3] * 4, list(range(20, 32))]  # a loop; the same loop, check off; no loop
+    done = stopper(torch.tensor([p + r for p, r in zip(prompt, rows, strict=True)]), None)
+    assert done.tolist() == [True, False, False] and stopper.finished_at == [12, None, None]
+
+
+def test_repeat_stop_only_ever_shortens_a_reply(tiny_llm: HFLLM) -> None:
+    full = tiny_llm.generate(CONVERSATIONS, GenerationConfig(max_new_tokens=48))
+    cut = tiny_llm.generate(CONVERSATIONS, GenerationConfig(max_new_tokens=48, repeat_stop=6))
+    for reference, short in zip(full, cut, strict=True):
+        assert reference.text.startswith(short.text) and short.completion_tokens <= reference.completion_tokens

@@ -10,7 +10,7 @@ import pytest
 
 from cmat.agents.checkers.sql_rule import sql_error
 from cmat.tasks import generate_tasks
-from cmat.tasks.corrections import correction_examples, corrupt_sql, recovery_example, revision_example
+from cmat.tasks.corrections import _CONDITION, correction_examples, corrupt_sql, recovery_example, revision_example
 from cmat.tasks.gold import gold_replies
 
 
@@ -39,7 +39,26 @@ def test_a_revision_example_trains_only_the_fix_after_the_real_checker_feedback(
         assert bad["role"] == fix["role"] == "assistant" and request["role"] == "user"
         assert "Checker" in request["content"] and bad["content"] != fix["content"]
         assert fix["content"] == gold_replies(entries[int(example["id"])])[0]
-    assert {e["rule"] for e in examples} >= {"unknown_table"}
+    assert {e["rule"] for e in examples} >= {"unknown_table", "value_not_in_question"}
+
+
+def test_a_value_corruption_compares_with_another_rows_value_the_question_never_states(
+        entries: list[dict[str, Any]]) -> None:
+    changed = 0
+    for entry in entries:
+        sql = gold_replies(entry)[0].split("```sql\n")[1].split("\n```")[0]
+        bad = corrupt_sql(sql, entry, Random(5), ("value",))
+        if bad is None:
+            continue
+        changed += 1
+        assert re.findall(r"`([^`]*)`", bad) == re.findall(r"`([^`]*)`", sql)  # the names are untouched
+        columns = [c["name"] for c in entry["table"]["table_info"]["columns"]]
+        before = {(m["col"], m["val"]) for m in _CONDITION.finditer(sql)}
+        ((column, written),) = {(m["col"], m["val"]) for m in _CONDITION.finditer(bad)} - before
+        value = written[1:-1].replace("''", "'") if written.startswith("'") else written
+        assert value in {str(row[columns.index(column)]) for row in entry["table"]["table_info"]["rows"]}
+        assert value.lower() not in entry["description"].lower()
+    assert changed >= 10
 
 
 def test_a_recovery_example_shows_the_database_error_then_the_gold_solution(entries: list[dict[str, Any]]) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cmat.tasks import gold_trajectory, preference_pairs, sft_examples
+from cmat.tasks import gold_trajectory, outcome_pairs, preference_pairs, sft_examples
 from cmat.trajectories.schema import load_record
 
 FIXTURES = Path(__file__).resolve().parents[1] / "trajectories" / "fixtures"
@@ -79,3 +79,40 @@ def test_preference_pairs_from_checker_corrections(tasks: list[dict[str, Any]]) 
     assert preference_pairs([unapproved]) == []
     v1 = json.loads((FIXTURES / "v1.jsonl").read_text().splitlines()[0])
     assert preference_pairs([v1]) == []  # its correction was in the failed first attempt
+
+
+def _played(entry: dict[str, Any], replies: list[str]) -> dict[str, Any]:
+    """The record of one episode of ``entry`` (task id "0") played by a scripted model, as collection runs it."""
+    from cmat.agents.setup import AgentSetup
+    from cmat.envs.base import Task
+    from cmat.envs.dbbench.env import DBBenchEnv
+    from cmat.llm.mock import MockLLM
+    from cmat.runner.orchestrator import Roles, run_many
+    from cmat.types import GenerationConfig
+
+    out: list[Any] = []
+    task = Task(id="0", env="dbbench", type=entry["type"][0], data=entry)
+    run_many([task], DBBenchEnv, Roles.single(MockLLM(replies=list(replies)), GenerationConfig()), out.append, 1,
+             lambda _: AgentSetup())
+    return out[0].to_dict()
+
+
+def test_outcome_pairs_prefer_the_success_where_a_failed_episode_parted_from_it(tasks: list[dict[str, Any]]) -> None:
+    entry = next(t for t in tasks if t["type"] == ["counting"])
+    gold = gold_trajectory(entry, "0")
+    wrong_sql = "Action: Operation\n```sql\nSELECT 1;\n```"
+    failed = _played(entry, [wrong_sql, 'Action: Answer\nFinal Answer: ["1"]'])
+    assert not failed["correct"]
+    (pair,) = outcome_pairs([failed, gold], [gold])
+    # The same state: the instructions, "Ok." and the task exactly as the environment showed them.
+    assert pair["prompt"] == [{"role": m["role"], "content": m["content"]} for m in gold["conversation"][:3]]
+    assert pair["rejected"] == wrong_sql and pair["chosen"] == gold["conversation"][3]["content"]
+    assert pair["step"] == 0 and pair["feedback"] == "environment: completed"
+    # The same first statement: the episodes part at the answer, one step later.
+    first = gold["conversation"][3]["content"]
+    late = _played(entry, [first, 'Action: Answer\nFinal Answer: ["-1"]'])
+    (pair,) = outcome_pairs([late], [gold])
+    assert pair["step"] == 1 and pair["prompt"][-1] == {"role": "user", "content": gold["conversation"][4]["content"]}
+    # No pair without a success of the same task, or for a success itself.
+    other = dict(gold, id="1")
+    assert outcome_pairs([failed], [other]) == [] and outcome_pairs([gold], [gold]) == []

@@ -147,3 +147,54 @@ def test_a_missing_training_file_is_a_clear_error_before_anything_runs(tmp_path:
                          skip_baseline=True, progress=False)
         with pytest.raises(ConfigError, match=r"nope\.jsonl' does not exist"):
             tune(cfg)
+
+
+def _fake_rounds(monkeypatch: pytest.MonkeyPatch, kept_per_round: list[list[dict]]) -> list[tuple[list[dict], object]]:
+    """Stub collection, curation, SFT and evaluation; return what each SFT call was given."""
+    import cmat.tasks as tasks
+    import cmat.training as training
+    import cmat.training.tune as tune_module
+
+    trained: list[tuple[list[dict], object]] = []
+
+    def fake_sft(rows: list[dict], settings: object) -> None:
+        trained.append((rows, settings))
+        adapter = Path(settings.output_dir) / "adapter"  # type: ignore[attr-defined]
+        adapter.mkdir(parents=True)
+        (adapter / "adapter_manifest.json").write_text("{}")
+
+    monkeypatch.setattr(training, "train_sft", fake_sft)
+    monkeypatch.setattr(tune_module, "training_tasks", lambda *a: None)
+    monkeypatch.setattr(tune_module, "_collect", lambda cfg, source, round_dir, adapter, r: kept_per_round[r])
+    monkeypatch.setattr(tasks, "curate", lambda records: (list(records), tasks.CurationReport()))
+    monkeypatch.setattr(tasks, "sft_examples", lambda records: [{"id": rec["id"]} for rec in records])
+    monkeypatch.setattr(tasks, "preference_pairs", lambda records: [])
+    monkeypatch.setattr(tasks, "outcome_pairs", lambda failures, successes: [])
+    monkeypatch.setattr(tune_module, "_eval", lambda *a, **k: {"overall": 0.1})
+    return trained
+
+
+@pytest.mark.parametrize(("round_init", "round1_ids", "round1_init"),
+                         [("previous", ["s1"], "round-0/sft/adapter"), ("base", ["g1", "g2", "s1"], None)])
+def test_later_rounds_continue_the_previous_adapter_or_retrain_on_every_success(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, round_init: str, round1_ids: list[str],
+        round1_init: str | None) -> None:
+    trained = _fake_rounds(monkeypatch, [[{"id": "g1"}, {"id": "g2"}], [{"id": "s1"}]])
+    cfg = TuneConfig(out=str(tmp_path / "t"), rounds=2, samples=1, round_init=round_init, skip_baseline=True,
+                     progress=False)
+    summary = tune(cfg)
+    (_, first), (rows, second) = trained
+    assert first.init_adapter is None  # type: ignore[attr-defined]
+    assert [r["id"] for r in rows] == round1_ids
+    init = second.init_adapter  # type: ignore[attr-defined]
+    assert (init is None) if round1_init is None else init.endswith(round1_init)
+    assert [r["sft_examples"] for r in summary["rows"]] == [2, len(round1_ids)]
+
+
+def test_a_round_without_new_successes_keeps_the_adapter_and_is_not_re_evaluated(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    trained = _fake_rounds(monkeypatch, [[{"id": "g1"}], []])
+    summary = tune(TuneConfig(out=str(tmp_path / "t"), rounds=2, samples=1, skip_baseline=True, progress=False))
+    assert len(trained) == 1
+    assert [r["stage"] for r in summary["rows"]] == ["round 0 sft"]
+    assert summary["adapter"] and not (tmp_path / "t" / "round-1" / "sft" / "adapter").exists()

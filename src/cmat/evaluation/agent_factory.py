@@ -22,7 +22,8 @@ REFLECTION_MAX_TOKENS = 160
 def roles_for(llm: LLM, cfg: EvalConfig, others: Mapping[str, LLM] | None = None) -> Roles:
     """``llm`` for every role without a backend of its own in ``others`` (``checker``,
     ``reflection``); the Checker and reflector get short, greedy replies."""
-    assistant = GenerationConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed)
+    assistant = GenerationConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed,
+                                 repeat_stop=cfg.repeat_stop)
     checker = GenerationConfig(max_new_tokens=CHECKER_MAX_TOKENS, seed=cfg.seed)
     reflection = GenerationConfig(max_new_tokens=REFLECTION_MAX_TOKENS, seed=cfg.seed)
     return Roles({"assistant": llm, **(others or {})},

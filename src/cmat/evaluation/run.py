@@ -44,6 +44,11 @@ class EvalConfig:
     seed: int = field(default=0, metadata={"help": "seed for sampling"})
     temperature: float = field(default=0.0, metadata={"help": "0 = greedy"})
     max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply"})
+    repeat_stop: int = field(
+        default=0,
+        metadata={"help": "hf: end an Assistant reply whose last N tokens loop over one pattern (e.g. 96; saves the "
+                          "time a looping reply holds a batch); 0 = off, as AgentBench"},
+    )
     concurrency: int = field(default=16, metadata={"help": "episodes in flight, batched into one generate call"})
     env_workers: int = field(
         default=4, metadata={"help": "threads stepping environments while batches generate (0: between batches)"}
@@ -113,7 +118,8 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
         "reflection": cfg.reflection,
-        **{k: v for k, v in (("reflector_model", cfg.reflector_model), ("checker_model", cfg.checker_model)) if v},
+        **{k: v for k, v in (("reflector_model", cfg.reflector_model), ("checker_model", cfg.checker_model),
+                             ("repeat_stop", cfg.repeat_stop)) if v},
         "context_budget": cfg.context_budget,
         "mode": cfg.mode,
     }

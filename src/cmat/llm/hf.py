@@ -221,7 +221,8 @@ class HFLLM:
         input_ids = torch.tensor([p + q + r for p, q, r in rows], device=self.device)
         mask = torch.tensor([[1] * len(p) + [0] * len(q) + [1] * len(r) for p, q, r in rows], device=self.device)
         stopper = _make_stopper(self._tf.StoppingCriteria, torch)(
-            self.tokenizer, width, [j.budget for j in chunk], [j.cfg.stop for j in chunk], self._eos_ids
+            self.tokenizer, width, [j.budget for j in chunk], [j.cfg.stop for j in chunk], self._eos_ids,
+            [j.cfg.repeat_stop for j in chunk],
         )
         sampling = cfg.temperature > 0
         # Set explicitly, so a model's own generation defaults (top-k, repetition penalty, beams)
@@ -280,9 +281,11 @@ def _make_stopper(base: Any, torch: Any) -> Any:
         (stop strings and budgets are per sequence)."""
 
         def __init__(
-            self, tokenizer: Any, prompt_width: int, budgets: list[int], stops: list[tuple[str, ...]], eos: set[int]
+            self, tokenizer: Any, prompt_width: int, budgets: list[int], stops: list[tuple[str, ...]], eos: set[int],
+            repeats: list[int] | None = None,
         ) -> None:
             self.tokenizer, self.prompt_width, self.budgets = tokenizer, prompt_width, budgets
+            self.repeats = repeats or [0] * len(budgets)
             self.stops = [tuple(s for s in stop if s) for stop in stops]
             # A character may need up to 4 byte-level tokens: look back far enough.
             self.window = 4 * max((len(s) for stop in self.stops for s in stop), default=0) + 4
@@ -295,6 +298,7 @@ def _make_stopper(base: Any, torch: Any) -> Any:
             for row, budget in enumerate(self.budgets):
                 if self.finished_at[row] is None and (
                     step >= budget or last[row] in self.eos or self._hit(input_ids[row], self.stops[row])
+                    or _looping(input_ids[row, self.prompt_width:], self.repeats[row])
                 ):
                     self.finished_at[row] = step
             done = [f is not None for f in self.finished_at]
@@ -308,6 +312,20 @@ def _make_stopper(base: Any, torch: Any) -> Any:
             return any(s in tail for s in stop)
 
     return _Stopper
+
+
+MAX_LOOP_PERIOD = 32
+
+
+def _looping(generated: Any, span: int) -> bool:
+    """Whether the last ``span`` generated tokens repeat with a period of at most ``MAX_LOOP_PERIOD``
+    (each equals the token one period earlier): a reply stuck in a loop until its budget."""
+    if span <= 0 or generated.shape[0] < span + 1:
+        return False
+    for period in range(1, min(MAX_LOOP_PERIOD, generated.shape[0] - span) + 1):
+        if bool((generated[-span:] == generated[-span - period : -period]).all()):
+            return True
+    return False
 
 
 def _merge_adapter(model: Any, adapter: str) -> Any:

@@ -5,14 +5,16 @@ has never seen what to do after a rejection or an error: given the Checker's "ta
 not exist, the database has `Y`" it answers instead of fixing the name. These examples start
 from a training task's gold solution and a *corrupted* first statement, made by the mistakes
 small models make on any table (a table or column name copied wrongly: case, a dropped or
-doubled letter, spaces and underscores swapped, backticks dropped from a name that needs them):
+doubled letter, spaces and underscores swapped, backticks dropped from a name that needs them)
+and, for revisions, a condition on a value the question never states (another row's value):
 
 * **revision** (Checker in the loop): the request the Assistant receives after a rejection —
   the conversation, its corrupted proposal (context, not trained), the real
   :class:`~cmat.agents.checkers.SQLRuleChecker` feedback in the ``revision_request`` prompt —
   and the gold proposal as the target. Kept only when the Checker rejects the corrupted
   statement and approves the gold one.
-* **recovery** (no Checker): the corrupted statement is executed, the database's own error is
+* **recovery** (no Checker; name mistakes only, a wrong value raises no error): the corrupted
+  statement is executed, the database's own error is
   the observation, then the gold statements and the answer follow. Replayed through
   :class:`DBBenchEnv` and kept only when the environment judges the episode correct.
 
@@ -54,16 +56,47 @@ def _mangle(name: str, rng: Random) -> str:
     return rng.choice(choices)
 
 
-def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
-    """``sql`` with one name copied wrongly (table, a column it uses, or backticks dropped), or None."""
+_CONDITION = re.compile(r"`(?P<col>[^`]+)`\s*(?:=|<>|!=|<=|>=|<|>)\s*(?P<val>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)")
+NAME_KINDS = ("table", "column", "unquoted")
+
+
+def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
+    """``sql`` with the value of one condition replaced by another value of that column which the
+    question does not state (the model compared with the wrong row's value), or None."""
+    columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
+    rows = entry["table"]["table_info"]["rows"]
+    question = str(entry["description"]).lower()
+    matches = [m for m in _CONDITION.finditer(sql) if m.group("col") in columns]
+    if not matches:
+        return None
+    match = rng.choice(matches)
+    index = columns.index(match.group("col"))
+    quoted = match.group("val").startswith("'")
+    current = match.group("val")[1:-1].replace("''", "'") if quoted else match.group("val")
+    others = sorted({str(r[index]) for r in rows if str(r[index]).strip()} - {current})
+    others = [o for o in others if o.lower() not in question and (quoted or re.fullmatch(r"-?\d+(\.\d+)?", o))]
+    if not others:
+        return None
+    value = rng.choice(others)
+    written = "'" + value.replace("'", "''") + "'" if quoted else value
+    return sql[: match.start("val")] + written + sql[match.end("val") :]
+
+
+def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
+    """``sql`` with one mistake of ``kinds``, or None: a name copied wrongly (``table``, a ``column``
+    it uses), backticks dropped (``unquoted``), or a condition on a ``value`` the question never states."""
     table = str(entry["table"]["table_name"])
     columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
     used = [c for c in columns if f"`{c}`" in sql]
-    kinds = ["table"] + (["column"] if used else [])
     needs_quotes = [n for n in [table, *used] if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
-    if needs_quotes:
-        kinds.append("unquoted")
-    kind = rng.choice(kinds)
+    available = {"table": True, "column": bool(used), "unquoted": bool(needs_quotes),
+                 "value": _CONDITION.search(sql) is not None}
+    options = [k for k in kinds if available.get(k)]
+    if not options:
+        return None
+    kind = rng.choice(options)
+    if kind == "value":
+        return _wrong_value(sql, entry, rng)
     if kind == "unquoted":
         name = rng.choice(needs_quotes)
         bad = sql.replace(f"`{name}`", name)
@@ -77,11 +110,11 @@ def _task(entry: dict[str, Any], task_id: str) -> Task:
     return Task(id=task_id, env="dbbench", type=entry["type"][0], data=entry)
 
 
-def _corrupted_reply(reply: str, entry: dict[str, Any], rng: Random) -> str | None:
+def _corrupted_reply(reply: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
     match = _SQL_BLOCK.search(reply)
     if match is None:
         return None
-    bad = corrupt_sql(match.group(1), entry, rng)
+    bad = corrupt_sql(match.group(1), entry, rng, kinds)
     return None if bad is None else reply[: match.start(1)] + bad + reply[match.end(1) :]
 
 
@@ -95,7 +128,7 @@ def revision_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0) -
     """One SFT example in the revision-request format (see the module doc), or None."""
     rng = Random(f"revision:{seed}:{task_id}:{entry['description']}")
     gold = gold_replies(entry, seed)[0]
-    bad = _corrupted_reply(gold, entry, rng)
+    bad = _corrupted_reply(gold, entry, rng, (*NAME_KINDS, "value"))
     if bad is None:
         return None
     task, env, checker = _task(entry, task_id), DBBenchEnv(), SQLRuleChecker()

@@ -75,3 +75,45 @@ def preference_pairs(trajectories: Iterable[dict[str, Any] | Trajectory]) -> lis
                 "feedback": (turn.verdict or {}).get("feedback", ""),
             })
     return pairs
+
+
+def outcome_pairs(
+    failures: Iterable[dict[str, Any] | Trajectory], successes: Iterable[dict[str, Any] | Trajectory]
+) -> list[dict[str, Any]]:
+    """Preference pairs by outcome, from the same state: a failed episode vs a verified success of its task.
+
+    The two conversations agree up to an assistant message and differ there; the success's message
+    (a training target of it, see :func:`sft_examples`) is preferred to what the failed episode did in
+    the same state. One pair per failed episode: with the first success of its task (a gold replay or
+    another sample) that shares a state with it. Same keys as :func:`preference_pairs`.
+    """
+    winners: dict[str, list[dict[str, Any]]] = {}
+    for example in sft_examples(t for t in map(_load, successes) if t.correct):
+        winners.setdefault(example["id"], []).append(example)
+    pairs = []
+    for record in failures:
+        lost = _load(record)
+        if lost.correct or lost.outcome == "error":  # an infrastructure error says nothing about the action
+            continue
+        for won in winners.get(lost.id, []):
+            pair = _divergence(lost, won)
+            if pair is not None:
+                pairs.append(pair)
+                break
+    return pairs
+
+
+def _divergence(lost: Trajectory, won: dict[str, Any]) -> dict[str, Any] | None:
+    """The pair at the first message where ``lost`` and the example ``won`` part, if both are replies there."""
+    for i, (a, b) in enumerate(zip(lost.conversation, won["messages"], strict=False)):
+        if (a["role"], a["content"]) == (b["role"], b["content"]):
+            continue
+        if a["role"] != "assistant" or not b["train"]:
+            return None  # they part at the context (another prompt or observation) or at a non-target
+        n = prefix_length(lost)
+        return {
+            "id": lost.id, "type": lost.type, "step": (i - n) // 2,
+            "prompt": [{"role": m["role"], "content": m["content"]} for m in lost.conversation[:i]],
+            "chosen": b["content"], "rejected": a["content"], "feedback": f"environment: {lost.outcome}",
+        }
+    return None

@@ -9,8 +9,11 @@ Layout of ``out``::
     round-<r>/gold-oracle/       os: the oracle's run that produced them
     round-<r>/collect-s<k>/      later rounds: self-play with the previous model (train mode, Checker on)
     round-<r>/sft.jsonl, pairs.jsonl, curation.json
-    round-<r>/sft/adapter/       LoRA SFT on all verified successes so far (rejection sampling)
-    round-<r>/dpo/adapter/       preference update from Checker-rejected vs corrected actions
+    round-<r>/sft/adapter/       LoRA SFT (rejection sampling in later rounds): by default continues the
+                                 previous round's adapter on that round's verified successes;
+                                 --round-init base trains a fresh LoRA on every success so far
+    round-<r>/dpo/adapter/       preference update on same-state pairs: Checker-rejected vs revised
+                                 actions, and failed samples vs a verified success of the same task
     round-<r>/eval-sft/, eval-dpo/
     adapter/             the best adapter, with its manifest and metrics
     summary.json         the before/after table
@@ -69,6 +72,12 @@ class TuneConfig:
     init_adapter: str | None = field(
         default=None, metadata={"help": "round 0 continues this LoRA adapter instead of a fresh one"}
     )
+    round_init: str = field(
+        default="previous",
+        metadata={"help": "later rounds: continue the previous round's adapter on that round's new verified "
+                          "successes (previous), or train a fresh LoRA on every success so far (base)",
+                  "choices": ["previous", "base"]},
+    )
     epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
     learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
     # One example per micro-batch, four accumulated: on a CPU a padding-free row of four examples
@@ -83,6 +92,9 @@ class TuneConfig:
     skip_baseline: bool = field(default=False, metadata={"help": "do not evaluate the base model"})
     concurrency: int = field(default=16, metadata={"help": "episodes batched together when evaluating"})
     max_new_tokens: int = field(default=384, metadata={"help": "most tokens per reply when evaluating or collecting"})
+    repeat_stop: int = field(
+        default=0, metadata={"help": "end a looping reply after N repeated tokens (evaluating, collecting; 0 = off)"}
+    )
     executor: str = field(
         default="local",
         metadata={"help": "evaluation and collection: local (one process) or ray (episodes over Ray workers)",
@@ -111,7 +123,8 @@ def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) 
 
     eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=cfg.model, adapter=adapter,
                           data=extra.pop("data", cfg.eval_data), limit=extra.pop("limit", cfg.eval_limit),
-                          concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, executor=cfg.executor,
+                          concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, repeat_stop=cfg.repeat_stop,
+                          executor=cfg.executor,
                           ray_address=cfg.ray_address, ray_workers=cfg.ray_workers, **extra)
     _stage(cfg, f"evaluating {adapter or cfg.model} -> {out}")
     return evaluate(eval_cfg, progress=cfg.progress)
@@ -139,13 +152,17 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
 
     base = None if cfg.model == "hf" else cfg.model.partition(":")[2]
     sft_dir = round_dir / "sft"
-    if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
-        _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
-        train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
-                                        learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
-                                        grad_accum=cfg.grad_accum, init_adapter=init_adapter,
-                                        max_length=cfg.max_length, progress_bar=cfg.progress))
-    adapter = str(sft_dir / "adapter")
+    if not sft_rows and init_adapter:  # nothing new to imitate: the round keeps the adapter it continues
+        _stage(cfg, f"{round_dir.name}: no new verified successes, SFT skipped")
+        adapter = init_adapter
+    else:
+        if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
+            _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
+            train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
+                                            learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
+                                            grad_accum=cfg.grad_accum, init_adapter=init_adapter,
+                                            max_length=cfg.max_length, progress_bar=cfg.progress))
+        adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
         dpo_dir = round_dir / "dpo"
         if not (dpo_dir / "adapter" / "adapter_manifest.json").exists():
@@ -158,7 +175,7 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
 
 def tune(cfg: TuneConfig) -> dict[str, Any]:
     """Run (or resume) the whole loop; returns the summary written to ``out/summary.json``."""
-    from cmat.tasks import curate, preference_pairs, sft_examples
+    from cmat.tasks import curate, outcome_pairs, preference_pairs, sft_examples
 
     cfg = cfg.resolved()
     out = Path(cfg.out)
@@ -171,20 +188,30 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
     adapter: str | None = None
     for r in range(cfg.rounds or 1):
         round_dir = out / f"round-{r}"
-        kept, report = curate(_collect(cfg, source, round_dir, adapter, r))
+        records = _collect(cfg, source, round_dir, adapter, r)
+        kept, report = curate(records)
         _stage(cfg, f"round {r}: curation kept {len(kept)} episodes")
         successes += kept
-        pairs = preference_pairs(kept)
+        # Same-state pairs: Checker-rejected vs revised proposals in successful episodes, and what a
+        # failed sample did vs a verified success of the same task (gold or another sample).
+        pairs = preference_pairs(kept) + outcome_pairs(records, successes)
         extra = correction_rows(cfg, out, lambda m: _stage(cfg, m)) if r == 0 else []
-        write_jsonl_atomic(round_dir / "sft.jsonl", sft_examples(successes) + extra)
+        # Rejection sampling: a later round either continues the previous adapter on its own new
+        # successes (cheap; the default) or retrains a fresh LoRA on every success so far.
+        continues = r > 0 and cfg.round_init == "previous"
+        write_jsonl_atomic(round_dir / "sft.jsonl", sft_examples(kept if continues else successes) + extra)
         write_jsonl_atomic(round_dir / "pairs.jsonl", pairs)
         write_json_atomic(round_dir / "curation.json", asdict(report))
-        adapter = _train(cfg, round_dir, read_jsonl(round_dir / "sft.jsonl"), pairs,
-                         cfg.init_adapter if r == 0 else None)
+        init = cfg.init_adapter if r == 0 else adapter if continues else None
+        sft_rows = read_jsonl(round_dir / "sft.jsonl")
+        previous, adapter = adapter, _train(cfg, round_dir, sft_rows, pairs, init)
+        if adapter == previous:
+            _stage(cfg, f"round {r}: nothing to train on, the adapter is unchanged")
+            continue
         stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
         metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)
-        rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(successes),
-                     "pairs": len(pairs), **_scores(metrics)})
+        rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(sft_rows),
+                     "kept": len(kept), "pairs": len(pairs), "init": init, **_scores(metrics)})
     summary = {"config": asdict(cfg), "rows": rows, "adapter": _publish(out, rows)}
     write_json_atomic(out / "summary.json", summary)
     return summary

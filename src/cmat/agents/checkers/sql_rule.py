@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
+from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
 from cmat.envs.dbbench.data import MUTATION_TYPES
@@ -51,6 +52,8 @@ class SQLRuleChecker(FindingChecker):
 
     name: str = "rule"
     max_quoted_chars: int = 200
+    # Values compared, inserted or set must be stated in the question (``_sql_values``).
+    check_values: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -110,6 +113,10 @@ class SQLRuleChecker(FindingChecker):
             found = ast_check(stmt, sql, ctx.schema)
             if found:
                 return found
+        if self.check_values:
+            found = value_not_in_question(stmt, _question(ctx))
+            if found:
+                return found
         if is_mutation(stmt) and ctx.dry_run is not None:
             error = ctx.dry_run(sql)
             if error:
@@ -132,6 +139,12 @@ class SQLRuleChecker(FindingChecker):
             return Finding("dry_run_error", feedback, {"error": error})
         message = _parse_message(exc)
         return Finding("syntax_error", render("rule_sql_syntax", error=message), {"error": message})
+
+
+def _question(ctx: CheckContext) -> str:
+    """The task's question: the AgentBench entry's description, else the task message as shown."""
+    description = ctx.task.data.get("description") if isinstance(ctx.task.data, dict) else None
+    return description if isinstance(description, str) and description.strip() else ctx.task_prompt
 
 
 def _parse_message(exc: SqlglotError) -> str:
