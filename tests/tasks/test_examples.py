@@ -113,6 +113,11 @@ def test_outcome_pairs_prefer_the_success_where_a_failed_episode_parted_from_it(
     late = _played(entry, [first, 'Action: Answer\nFinal Answer: ["-1"]'])
     (pair,) = outcome_pairs([late], [gold])
     assert pair["step"] == 1 and pair["prompt"][-1] == {"role": "user", "content": gold["conversation"][4]["content"]}
+    # The same statement in other words does not part them either: the answer decides.
+    reworded = "Let me count them.\nAction: Operation\n```sql\n" + first.split("```sql\n")[1]
+    assert reworded != first
+    (pair,) = outcome_pairs([_played(entry, [reworded, 'Action: Answer\nFinal Answer: ["-1"]'])], [gold])
+    assert pair["step"] == 1 and pair["prompt"][3]["content"] == reworded
     # No pair without a success of the same task, or for a success itself.
     other = dict(gold, id="1")
     assert outcome_pairs([failed], [other]) == [] and outcome_pairs([gold], [gold]) == []

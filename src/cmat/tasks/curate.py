@@ -67,18 +67,19 @@ def task_text(trajectory: Trajectory) -> str:
     return text
 
 
+def action_key(env: str, reply: str) -> str:
+    """What a reply does, normalised: DBBench's parsed action (its reasoning text and spacing do
+    not count); for other environments the whitespace-normalised reply."""
+    if env == "dbbench":
+        action = parse_reply(reply)
+        return f"{action.kind}:{' '.join(action.content.split())}"
+    return " ".join(reply.split())
+
+
 def actions(trajectory: Trajectory) -> tuple[str, ...]:
-    """The executed assistant actions, normalised (reasoning text and spacing do not count)."""
-    out = []
-    for message in trajectory.conversation[prefix_length(trajectory):]:
-        if message["role"] != "assistant":
-            continue
-        if trajectory.env == "dbbench":
-            action = parse_reply(message["content"])
-            out.append(f"{action.kind}:{' '.join(action.content.split())}")
-        else:
-            out.append(" ".join(message["content"].split()))
-    return tuple(out)
+    """The executed assistant actions, normalised (see :func:`action_key`)."""
+    return tuple(action_key(trajectory.env, m["content"])
+                 for m in trajectory.conversation[prefix_length(trajectory):] if m["role"] == "assistant")
 
 
 def _approved(trajectory: Trajectory, stats: Counter[str]) -> bool:

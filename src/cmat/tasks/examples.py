@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cmat.tasks.curate import executed_turns
+from cmat.tasks.curate import action_key, executed_turns
 from cmat.trajectories.schema import Trajectory, final_attempt, load_record, prefix_length
 
 
@@ -104,9 +104,16 @@ def outcome_pairs(
 
 
 def _divergence(lost: Trajectory, won: dict[str, Any]) -> dict[str, Any] | None:
-    """The pair at the first message where ``lost`` and the example ``won`` part, if both are replies there."""
+    """The pair at the first message where ``lost`` and the example ``won`` part, if both are replies there.
+
+    Two replies that take the same action in other words (another reasoning line) do not part:
+    the observations that follow decide."""
     for i, (a, b) in enumerate(zip(lost.conversation, won["messages"], strict=False)):
         if (a["role"], a["content"]) == (b["role"], b["content"]):
+            continue
+        same_action = a["role"] == b["role"] == "assistant" and \
+            action_key(lost.env, a["content"]) == action_key(lost.env, b["content"])
+        if same_action:
             continue
         if a["role"] != "assistant" or not b["train"]:
             return None  # they part at the context (another prompt or observation) or at a non-target
