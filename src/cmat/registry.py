@@ -101,7 +101,9 @@ def _os() -> EnvEntry:
     from cmat.evaluation.os_scoring import os_metrics
 
     def options(cfg: Any) -> dict[str, Any]:
-        sandbox = SandboxConfig(command_timeout=float(getattr(cfg, "command_timeout", 10.0)))
+        sandbox = SandboxConfig(command_timeout=float(getattr(cfg, "command_timeout", 10.0)),
+                                backend=getattr(cfg, "sandbox", "namespaces"),
+                                image=getattr(cfg, "docker_image", "ubuntu:22.04"))
         return {"max_rounds": cfg.max_rounds or MAX_ROUNDS, "sandbox": sandbox}
 
     return EnvEntry(

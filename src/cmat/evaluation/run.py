@@ -68,6 +68,12 @@ class EvalConfig:
         default=None, metadata={"help": "rounds per episode (default AgentBench's: dbbench 5, os 8)"}
     )
     command_timeout: float = field(default=10.0, metadata={"help": "os: wall-clock seconds per shell command"})
+    sandbox: str = field(
+        default="namespaces",
+        metadata={"help": "os: namespaces (built in) or docker (a container per episode; needs a Docker engine)",
+                  "choices": ["namespaces", "docker"]},
+    )
+    docker_image: str = field(default="ubuntu:22.04", metadata={"help": "os, --sandbox docker: local image to run"})
     retry_errors: bool = field(default=True, metadata={"help": "re-run samples that ended in 'error' when resuming"})
     checker: str = field(
         default="none", metadata={"help": "Checker before each action", "choices": ["none", "rule", "llm", "rule+llm"]}
@@ -128,6 +134,8 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
 
         manifest["scripts"] = str(Path(cfg.scripts or default_scripts(data)).resolve())
         manifest["command_timeout"] = cfg.command_timeout
+        if cfg.sandbox != "namespaces":
+            manifest["sandbox"], manifest["docker_image"] = cfg.sandbox, cfg.docker_image
     return manifest
 
 

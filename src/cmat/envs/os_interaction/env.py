@@ -16,7 +16,7 @@ from typing import Any
 from cmat.envs.base import Action, Evaluation, StepResult, Task
 from cmat.envs.os_interaction.judge import judge
 from cmat.envs.os_interaction.protocol import extract_action, initial_messages, observation, task_prompt
-from cmat.envs.os_interaction.sandbox import Sandbox, SandboxConfig
+from cmat.envs.os_interaction.sandbox import Box, SandboxConfig, open_sandbox
 from cmat.types import Message, ObservedReply, Outcome, ScriptedReply
 
 MAX_ROUNDS = 8  # AgentBench's round_limit for os-interaction
@@ -30,7 +30,7 @@ class OSEnv:
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     name: str = "os"
     _task: Task | None = field(default=None, init=False, repr=False)
-    _box: Sandbox | None = field(default=None, init=False, repr=False)
+    _box: Box | None = field(default=None, init=False, repr=False)
     _rounds: int = field(default=0, init=False)
     _answer: str | None = field(default=None, init=False)
     _outcome: Outcome | None = field(default=None, init=False)
@@ -39,7 +39,7 @@ class OSEnv:
     def reset(self, task: Task) -> list[Message]:
         self.close()
         self._task, self._rounds, self._answer, self._outcome, self._error = task, 0, None, None, ""
-        self._box = Sandbox(self.sandbox)
+        self._box = open_sandbox(self.sandbox)
         self._box.start()
         config = task.data["judge"]
         for language, code in config["init"]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cmat.envs.os_interaction.sandbox import Sandbox
+from cmat.envs.os_interaction.sandbox import Box
 
 
 @dataclass
@@ -35,7 +35,7 @@ def judge_match(match: dict[str, Any], answer: str | None) -> Verdict:
     return Verdict(re.search(str(match["regex"]), answer) is not None, {"method": "regex"})
 
 
-def judge_check(sandbox: Sandbox, judge: dict[str, Any], answer: str | None) -> Verdict:
+def judge_check(sandbox: Box, judge: dict[str, Any], answer: str | None) -> Verdict:
     """Run the check steps (see the module doc) in ``sandbox``."""
     params = [str(answer)]
     steps: list[dict[str, Any]] = []
@@ -49,7 +49,7 @@ def judge_check(sandbox: Sandbox, judge: dict[str, Any], answer: str | None) -> 
     return Verdict(True, {"method": "check", "steps": steps})
 
 
-def judge(sandbox: Sandbox, config: dict[str, Any], answer: str | None) -> Verdict:
+def judge(sandbox: Box, config: dict[str, Any], answer: str | None) -> Verdict:
     """The verdict on ``answer`` for a task whose resolved judge configuration is ``config``."""
     if config.get("match") is not None:
         return judge_match(config["match"], answer)

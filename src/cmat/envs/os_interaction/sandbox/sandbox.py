@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from cmat.envs.os_interaction.sandbox import procs
 from cmat.envs.os_interaction.sandbox.cgroup import PidsCgroup
@@ -62,6 +62,46 @@ class SandboxConfig:
     file_bytes: int = 256 << 20     # RLIMIT_FSIZE
     open_files: int = 1024          # RLIMIT_NOFILE
     output_cap: int = 1 << 20       # bytes of output kept per command
+    backend: str = "namespaces"     # namespaces (this module) or docker (``docker.py``)
+    image: str = "ubuntu:22.04"     # docker: the local image each episode starts from
+    docker: str = "docker"          # docker: the client command
+
+
+BACKENDS = ("namespaces", "docker")
+
+
+class Box(Protocol):
+    """What the OS environment and its judge use of a sandbox, whatever its backend."""
+
+    config: SandboxConfig
+
+    def start(self) -> None: ...
+    def run(self, command: str, timeout: float | None = None) -> ExecResult: ...
+    def execute(self, argv: Sequence[str], timeout: float | None = None) -> ExecResult: ...
+    def execute_script(self, language: str, code: str, *params: str,
+                       timeout: float | None = None) -> ExecResult: ...
+    def close(self) -> None: ...
+
+
+def open_sandbox(config: SandboxConfig | None = None) -> Box:
+    """A not yet started sandbox of ``config.backend`` (:class:`Sandbox` or ``DockerSandbox``)."""
+    cfg = config or SandboxConfig()
+    if cfg.backend == "docker":
+        from cmat.envs.os_interaction.sandbox.docker import DockerSandbox
+
+        return DockerSandbox(cfg)
+    if cfg.backend != "namespaces":
+        raise SandboxError(f"unknown sandbox backend '{cfg.backend}'; valid: {', '.join(BACKENDS)}")
+    return Sandbox(cfg)
+
+
+def script_argv(language: str, code: str, params: Sequence[str]) -> list[str]:
+    """The command of AgentBench's ``execute_independent``: ``bash -c code -- params`` or ``python3 -c``."""
+    if language == "bash":
+        return ["bash", "-c", code, *(["--", *params] if params else [])]
+    if language == "python":
+        return ["python3", "-c", code, *params]
+    raise SandboxError(f"unsupported script language '{language}' (bash, python)")
 
 
 def missing_tools() -> list[str]:
@@ -261,7 +301,7 @@ class Sandbox:
             env={"PATH": SAFE_PATH}, start_new_session=True,
         )
         try:
-            output, truncated, timed_out = _collect(proc, limit, self.config.output_cap)
+            output, truncated, timed_out = collect_output(proc, limit, self.config.output_cap)
             if timed_out:
                 procs.kill_new(self._ns, before)
                 proc.kill()
@@ -274,13 +314,7 @@ class Sandbox:
 
     def execute_script(self, language: str, code: str, *params: str, timeout: float | None = None) -> ExecResult:
         """AgentBench's ``execute_independent``: ``bash -c code -- params`` or ``python3 -c``."""
-        if language == "bash":
-            argv = ["bash", "-c", code, *(["--", *params] if params else [])]
-        elif language == "python":
-            argv = ["python3", "-c", code, *params]
-        else:
-            raise SandboxError(f"unsupported script language '{language}' (bash, python)")
-        return self.execute(argv, timeout)
+        return self.execute(script_argv(language, code, params), timeout)
 
     def close(self) -> None:
         """Kill every process of the sandbox and forget its filesystem."""
@@ -293,7 +327,7 @@ class Sandbox:
         self._proc = None
 
 
-def _collect(proc: subprocess.Popen[bytes], timeout: float, cap: int) -> tuple[bytes, bool, bool]:
+def collect_output(proc: subprocess.Popen[bytes], timeout: float, cap: int) -> tuple[bytes, bool, bool]:
     """Read ``proc``'s stdout until EOF or ``timeout``: (first ``cap`` bytes, cut, timed out)."""
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
