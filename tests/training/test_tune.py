@@ -198,3 +198,19 @@ def test_a_round_without_new_successes_keeps_the_adapter_and_is_not_re_evaluated
     assert len(trained) == 1
     assert [r["stage"] for r in summary["rows"]] == ["round 0 sft"]
     assert summary["adapter"] and not (tmp_path / "t" / "round-1" / "sft" / "adapter").exists()
+
+
+def test_tune_mixes_chat_into_every_sft_round(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from cmat.errors import ConfigError
+
+    trained = _fake_rounds(monkeypatch, [[{"id": f"g{i}"} for i in range(10)], [{"id": "s1"}, {"id": "s2"}]])
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text("".join(json.dumps({"messages": [{"role": "user", "content": f"fact {i}?"},
+                                                     {"role": "assistant", "content": f"Fact {i}."}]}) + "\n"
+                            for i in range(20)))
+    summary = tune(TuneConfig(out=str(tmp_path / "t"), rounds=2, samples=1, mix_data=str(chat), mix_ratio=0.5,
+                              skip_baseline=True, progress=False))
+    assert [sum(r.get("source") == "chat" for r in rows) for rows, _ in trained] == [5, 1]
+    assert [r["chat_examples"] for r in summary["rows"]] == [5, 1]
+    with pytest.raises(ConfigError, match=r"chat data '.*nope\.jsonl' does not exist"):
+        tune(TuneConfig(out=str(tmp_path / "u"), mix_data=str(tmp_path / "nope.jsonl"), progress=False))

@@ -78,6 +78,12 @@ class TuneConfig:
                           "successes (previous), or train a fresh LoRA on every success so far (base)",
                   "choices": ["previous", "base"]},
     )
+    mix_data: str | None = field(
+        default=None,
+        metadata={"help": "general chat JSONL (messages role/content, or ShareGPT conversations) mixed into every "
+                          "SFT round (cmat.tasks.mixing); checked against evaluation questions"},
+    )
+    mix_ratio: float = field(default=0.1, metadata={"help": "chat examples per agent example when --mix-data is set"})
     epochs: float | None = field(default=None, metadata={"help": "SFT epochs"})
     learning_rate: float = field(default=2e-4, metadata={"help": "SFT learning rate"})
     # One example per micro-batch, four accumulated: on a CPU a padding-free row of four examples
@@ -176,8 +182,11 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
 def tune(cfg: TuneConfig) -> dict[str, Any]:
     """Run (or resume) the whole loop; returns the summary written to ``out/summary.json``."""
     from cmat.tasks import curate, outcome_pairs, preference_pairs, sft_examples
+    from cmat.tasks.mixing import mix_chat
 
     cfg = cfg.resolved()
+    if cfg.mix_data and not Path(cfg.mix_data).is_file():
+        raise ConfigError(f"chat data '{cfg.mix_data}' does not exist")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out / "config.json", asdict(cfg))
@@ -199,7 +208,10 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
         # Rejection sampling: a later round either continues the previous adapter on its own new
         # successes (cheap; the default) or retrains a fresh LoRA on every success so far.
         continues = r > 0 and cfg.round_init == "previous"
-        write_jsonl_atomic(round_dir / "sft.jsonl", sft_examples(kept if continues else successes) + extra)
+        agent_rows = sft_examples(kept if continues else successes) + extra
+        chat = mix_chat(agent_rows, cfg.mix_data, cfg.mix_ratio, cfg.task_seed + r,
+                        [cfg.eval_data] if cfg.eval_data else []) if cfg.mix_data and agent_rows else []
+        write_jsonl_atomic(round_dir / "sft.jsonl", agent_rows + chat)
         write_jsonl_atomic(round_dir / "pairs.jsonl", pairs)
         write_json_atomic(round_dir / "curation.json", asdict(report))
         init = cfg.init_adapter if r == 0 else adapter if continues else None
@@ -210,8 +222,10 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
             continue
         stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
         metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)
+        chat_rows = sum(1 for x in sft_rows if x.get("source") == "chat")
         rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(sft_rows),
-                     "kept": len(kept), "pairs": len(pairs), "init": init, **_scores(metrics)})
+                     "chat_examples": chat_rows, "kept": len(kept), "pairs": len(pairs), "init": init,
+                     **_scores(metrics)})
     summary = {"config": asdict(cfg), "rows": rows, "adapter": _publish(out, rows)}
     write_json_atomic(out / "summary.json", summary)
     return summary
