@@ -214,3 +214,21 @@ def test_tune_mixes_chat_into_every_sft_round(monkeypatch: pytest.MonkeyPatch, t
     assert [r["chat_examples"] for r in summary["rows"]] == [5, 1]
     with pytest.raises(ConfigError, match=r"chat data '.*nope\.jsonl' does not exist"):
         tune(TuneConfig(out=str(tmp_path / "u"), mix_data=str(tmp_path / "nope.jsonl"), progress=False))
+
+
+def test_a_teacher_collects_in_round_zero_and_its_verified_successes_join_the_gold(tmp_path: Path) -> None:
+    """A scripted teacher (``mock:``, here one that solves nothing) runs on the first collect_tasks tasks."""
+    from cmat.training.tune import _collect
+    from cmat.training.tune_sources import training_tasks
+
+    out = tmp_path / "t"
+    teacher = tmp_path / "teacher.yaml"
+    teacher.write_text("default: 'I think the answer is 5.'\n")
+    cfg = TuneConfig(out=str(out), train_tasks=3, collect_tasks=2, teacher=f"mock:{teacher}", concurrency=2,
+                     progress=False).resolved()
+    source = training_tasks(cfg, out, lambda m: None)
+    records = _collect(cfg, source, out / "round-0", None, 0)
+    run = json.loads((out / "round-0" / "teacher" / "run.json").read_text())
+    assert run["model"] == f"mock:{teacher}" and run["mode"] == "train" and run["checker"] == "rule"
+    assert [r["model"] for r in records].count("gold") == 3 and len(records) == 5
+    assert not any(r["correct"] for r in records if r["model"] != "gold")  # curation drops those

@@ -7,6 +7,7 @@ Layout of ``out``::
     tasks/train.json     os: the sampled AgentBench OS training tasks (decontaminated likewise)
     round-<r>/gold.jsonl         round 0: gold trajectories, verified by the environment
     round-<r>/gold-oracle/       os: the oracle's run that produced them
+    round-0/teacher/             with --teacher: a stronger model's run on the training tasks
     round-<r>/collect-s<k>/      later rounds: self-play with the previous model (train mode, Checker on)
     round-<r>/sft.jsonl, pairs.jsonl, curation.json
     round-<r>/sft/adapter/       LoRA SFT (rejection sampling in later rounds): by default continues the
@@ -69,6 +70,11 @@ class TuneConfig:
         metadata={"help": "dbbench: extra generated tasks turned into correction examples for round 0 (acting on "
                           "the Checker's feedback and on SQL errors; cmat.tasks.corrections)"},
     )
+    teacher: str | None = field(
+        default=None,
+        metadata={"help": "round 0 also collects with this stronger model (e.g. openai:<model>) on the first "
+                          "collect_tasks training tasks; its verified successes join the gold trajectories"},
+    )
     init_adapter: str | None = field(
         default=None, metadata={"help": "round 0 continues this LoRA adapter instead of a fresh one"}
     )
@@ -127,22 +133,29 @@ def _stage(cfg: TuneConfig, message: str) -> None:
 def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) -> dict[str, Any]:
     from cmat.evaluation.run import EvalConfig, evaluate
 
-    eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=cfg.model, adapter=adapter,
+    model = extra.pop("model", cfg.model)
+    eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=model, adapter=adapter,
                           data=extra.pop("data", cfg.eval_data), limit=extra.pop("limit", cfg.eval_limit),
                           concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, repeat_stop=cfg.repeat_stop,
                           executor=cfg.executor,
                           ray_address=cfg.ray_address, ray_workers=cfg.ray_workers, **extra)
-    _stage(cfg, f"evaluating {adapter or cfg.model} -> {out}")
+    _stage(cfg, f"evaluating {adapter or model} -> {out}")
     return evaluate(eval_cfg, progress=cfg.progress)
 
 
 def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str | None, r: int) -> list[dict[str, Any]]:
-    """Round 0: gold trajectories; later rounds: self-play samples of the previous model."""
+    """Round 0: gold trajectories (and a teacher's, with ``teacher``); later rounds: self-play
+    samples of the previous model."""
     if r == 0:
         gold = round_dir / "gold.jsonl"
         if not gold.exists():
             write_jsonl_atomic(gold, gold_records(cfg, source, round_dir, lambda m: _stage(cfg, m)))
-        return read_jsonl(gold)
+        if not cfg.teacher:
+            return read_jsonl(gold)
+        run = round_dir / "teacher"  # greedy, in train mode, with the Checker of self-play
+        _eval(cfg, run, None, model=cfg.teacher, data=str(source.path), scripts=source.scripts,
+              limit=cfg.collect_tasks, mode="train", checker=cfg.checker)
+        return read_jsonl(gold) + read_jsonl(run / "results.jsonl")
     records: list[dict[str, Any]] = []
     for k in range(cfg.samples or 0):
         run = round_dir / f"collect-s{k}"
