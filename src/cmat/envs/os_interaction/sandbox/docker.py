@@ -20,7 +20,7 @@ from cmat.envs.os_interaction.sandbox.sandbox import (
     SAFE_PATH,
     SandboxConfig,
     SandboxError,
-    collect_output,
+    run_process,
     script_argv,
 )
 from cmat.envs.os_interaction.sandbox.shell import ExecResult, Shell
@@ -102,18 +102,7 @@ class DockerSandbox:
             raise SandboxError("the sandbox is not running; call start() first")
         limit = self.config.script_timeout if timeout is None else timeout
         before = self._pids()
-        proc = subprocess.Popen(self.enter(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            output, truncated, timed_out = collect_output(proc, limit, self.config.output_cap)
-            if timed_out:
-                self._kill_new(before)
-                proc.kill()
-            code = proc.wait(timeout=5)
-        finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
-        return ExecResult(output.decode("utf-8", errors="replace"), None if timed_out else code, timed_out, truncated)
+        return run_process(self.enter(argv), limit, self.config.output_cap, lambda: self._kill_new(before))
 
     def execute_script(self, language: str, code: str, *params: str, timeout: float | None = None) -> ExecResult:
         """AgentBench's ``execute_independent``: ``bash -c code -- params`` or ``python3 -c``."""

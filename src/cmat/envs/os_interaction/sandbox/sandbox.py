@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Protocol
@@ -296,21 +296,8 @@ class Sandbox:
             raise SandboxError("the sandbox is not running; call start() first")
         limit = self.config.script_timeout if timeout is None else timeout
         before = procs.members(self._ns)
-        proc = subprocess.Popen(
-            self.enter(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env={"PATH": SAFE_PATH}, start_new_session=True,
-        )
-        try:
-            output, truncated, timed_out = collect_output(proc, limit, self.config.output_cap)
-            if timed_out:
-                procs.kill_new(self._ns, before)
-                proc.kill()
-            code = proc.wait(timeout=5)
-        finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
-        text = output.decode("utf-8", errors="replace")
-        return ExecResult(text, None if timed_out else code, timed_out, truncated)
+        return run_process(self.enter(argv), limit, self.config.output_cap,
+                           lambda: procs.kill_new(self._ns, before), env={"PATH": SAFE_PATH})
 
     def execute_script(self, language: str, code: str, *params: str, timeout: float | None = None) -> ExecResult:
         """AgentBench's ``execute_independent``: ``bash -c code -- params`` or ``python3 -c``."""
@@ -325,6 +312,26 @@ class Sandbox:
             self._finalizer()
             self._finalizer = None
         self._proc = None
+
+
+def run_process(argv: Sequence[str], timeout: float, cap: int, on_timeout: Callable[[], object],
+                env: dict[str, str] | None = None) -> ExecResult:
+    """Run the host command ``argv`` (stdin empty, output merged, at most ``cap`` bytes kept); after
+    ``timeout`` seconds call ``on_timeout`` (it kills what the command started inside the sandbox)
+    and kill the command. Every backend's independent commands run through here."""
+    proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        output, truncated, timed_out = collect_output(proc, timeout, cap)
+        if timed_out:
+            on_timeout()
+            proc.kill()
+        code = proc.wait(timeout=5)
+    finally:
+        if proc.stdout is not None:
+            proc.stdout.close()
+    text = output.decode("utf-8", errors="replace")
+    return ExecResult(text, None if timed_out else code, timed_out, truncated)
 
 
 def collect_output(proc: subprocess.Popen[bytes], timeout: float, cap: int) -> tuple[bytes, bool, bool]:
