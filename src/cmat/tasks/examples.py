@@ -87,14 +87,16 @@ def outcome_pairs(
     the same state. One pair per failed episode: with the first success of its task (a gold replay or
     another sample) that shares a state with it. Same keys as :func:`preference_pairs`.
     """
+    # An infrastructure error says nothing about the action.
+    losers = [t for t in map(_load, failures) if not t.correct and t.outcome != "error"]
+    if not losers:  # e.g. round 0, all gold: no success needs turning into examples
+        return []
+    ids = {t.id for t in losers}
     winners: dict[str, list[dict[str, Any]]] = {}
-    for example in sft_examples(t for t in map(_load, successes) if t.correct):
+    for example in sft_examples(t for t in map(_load, successes) if t.correct and t.id in ids):
         winners.setdefault(example["id"], []).append(example)
     pairs = []
-    for record in failures:
-        lost = _load(record)
-        if lost.correct or lost.outcome == "error":  # an infrastructure error says nothing about the action
-            continue
+    for lost in losers:
         for won in winners.get(lost.id, []):
             pair = _divergence(lost, won)
             if pair is not None:

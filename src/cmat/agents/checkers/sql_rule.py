@@ -52,7 +52,7 @@ class SQLRuleChecker(FindingChecker):
 
     name: str = "rule"
     max_quoted_chars: int = 200
-    # Values compared, inserted or set must be stated in the question (``_sql_values``).
+    # Values that conditions compare with must be stated in the question (``_sql_values``).
     check_values: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
