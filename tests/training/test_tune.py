@@ -117,10 +117,9 @@ def test_evaluation_and_collection_settings_reach_every_eval_run(monkeypatch: py
                                                                                             "train", 0.7)
 
 
-def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeypatch: pytest.MonkeyPatch,
-                                                                        tmp_path: Path) -> None:
+def _fake_sft(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[dict], object]]:
+    """Replace ``train_sft`` by a stub that writes an empty adapter; return what each call was given."""
     import cmat.training as training
-    import cmat.training.tune as tune_module
 
     trained: list[tuple[list[dict], object]] = []
 
@@ -131,6 +130,14 @@ def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeyp
         (adapter / "adapter_manifest.json").write_text("{}")
 
     monkeypatch.setattr(training, "train_sft", fake_sft)
+    return trained
+
+
+def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    import cmat.training.tune as tune_module
+
+    trained = _fake_sft(monkeypatch)
     monkeypatch.setattr(tune_module, "_eval", lambda *a, **k: {"overall": 0.0})
     cfg = TuneConfig(out=str(tmp_path / "t"), train_tasks=4, corrections=10, init_adapter="parent/adapter",
                      skip_baseline=True, progress=False)
@@ -155,18 +162,9 @@ def test_a_missing_training_file_is_a_clear_error_before_anything_runs(tmp_path:
 def _fake_rounds(monkeypatch: pytest.MonkeyPatch, kept_per_round: list[list[dict]]) -> list[tuple[list[dict], object]]:
     """Stub collection, curation, SFT and evaluation; return what each SFT call was given."""
     import cmat.tasks as tasks
-    import cmat.training as training
     import cmat.training.tune as tune_module
 
-    trained: list[tuple[list[dict], object]] = []
-
-    def fake_sft(rows: list[dict], settings: object) -> None:
-        trained.append((rows, settings))
-        adapter = Path(settings.output_dir) / "adapter"  # type: ignore[attr-defined]
-        adapter.mkdir(parents=True)
-        (adapter / "adapter_manifest.json").write_text("{}")
-
-    monkeypatch.setattr(training, "train_sft", fake_sft)
+    trained = _fake_sft(monkeypatch)
     monkeypatch.setattr(tune_module, "training_tasks", lambda *a: None)
     monkeypatch.setattr(tune_module, "_collect", lambda cfg, source, round_dir, adapter, r: kept_per_round[r])
     monkeypatch.setattr(tasks, "curate", lambda records: (list(records), tasks.CurationReport()))
