@@ -41,7 +41,8 @@ def _scripts(entry: dict[str, Any]) -> dict[str, str]:
     return {kind: code for kind, code in found.items() if len(code) >= MIN_CODE_CHARS}
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
+def read_eval_entries(path: Path) -> list[dict[str, Any]]:
+    """The raw entries of an evaluation file: JSONL (one a line) or JSON (a list, or one object)."""
     if not path.is_file():
         raise DataError(f"evaluation file '{path}' does not exist")
     text = path.read_text(encoding="utf-8")
@@ -67,7 +68,7 @@ def check_os_overlap(
     index, counts = EvalIndex(), {}
     code: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for path in files:
-        entries = _read(path)
+        entries = read_eval_entries(path)
         counts[str(path)] = len(entries)
         for j, entry in enumerate(entries):
             item = (str(path), j)

@@ -60,26 +60,16 @@ def read_chat(path: str | Path) -> list[dict[str, Any]]:
 
 def _eval_questions(eval_files: Sequence[str | Path]) -> dict[str, str]:
     """Normalised question -> where it comes from, for every evaluation file the project knows."""
-    from cmat.envs.dbbench.data import default_dev_path, load_dbbench
+    from cmat.envs.dbbench.data import default_dev_path
     from cmat.envs.os_interaction.data import default_dev_path as os_dev_path
+    from cmat.tasks.decontam_os import read_eval_entries
 
-    sources: list[tuple[str, list[str]]] = [
-        (str(default_dev_path()), [str(t.data.get("description", "")) for t in load_dbbench(default_dev_path())]),
-    ]
-    os_dev = json.loads(Path(os_dev_path()).read_text(encoding="utf-8"))
-    sources.append((str(os_dev_path()), [str(e.get("description", "")) for e in os_dev]))
-    for path in eval_files:
-        if str(path).endswith(".jsonl"):
-            sources.append((str(path), [str(t.data.get("description", "")) for t in load_dbbench(path)]))
-        else:
-            entries = json.loads(Path(path).read_text(encoding="utf-8"))
-            sources.append((str(path), [str(e.get("description", "")) for e in entries]))
     found = {}
-    for where, questions in sources:
-        for i, question in enumerate(questions):
-            key = normalise(question)
+    for path in (default_dev_path(), os_dev_path(), *map(Path, eval_files)):
+        for i, entry in enumerate(read_eval_entries(path)):
+            key = normalise(str(entry.get("description", "")))
             if len(key) >= MIN_QUESTION_CHARS:
-                found[key] = f"{where} #{i}"
+                found[key] = f"{path} #{i}"
     return found
 
 
