@@ -241,12 +241,14 @@ def test_agentbench_gold_mutations_are_all_approved() -> None:
     assert checked >= 30
 
 
-def test_generated_gold_statements_of_every_type_are_all_approved() -> None:
-    """No false positive of the value check on the generator's gold SQL (every task type)."""
+@pytest.mark.parametrize("style", ["plain", "crowd"])
+def test_generated_gold_statements_of_every_type_are_all_approved(style: str) -> None:
+    """No false positive of the value check on the generator's gold SQL (every task type, both
+    question styles: crowd questions lower-case values and name columns loosely)."""
     from cmat.tasks import generate_tasks
 
     kinds = set()
-    for entry in generate_tasks(120, seed=31):
+    for entry in generate_tasks(120, seed=31, style=style):
         table = entry["table"]
         schema = {table["table_name"]: [c["name"] for c in table["table_info"]["columns"]]}
         sql = entry["sql"]["query"] if "sql" in entry else entry["label"][0]

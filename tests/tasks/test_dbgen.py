@@ -57,9 +57,9 @@ def test_every_type_is_produced_and_types_can_be_chosen(tasks: list[dict[str, An
         generate_tasks(3, seed=1, types=["JOIN"])
 
 
-def test_entries_have_agentbench_format_and_load(tasks: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_entries_have_agentbench_format_and_load(styled_tasks: list[dict[str, Any]], tmp_path: Path) -> None:
     keys = _dev_keys()
-    for entry in tasks:
+    for entry in styled_tasks:
         mutation = entry["type"][0] in MUTATIONS
         assert set(entry) == keys[mutation]
         names = [c["name"] for c in entry["table"]["table_info"]["columns"]]
@@ -71,8 +71,8 @@ def test_entries_have_agentbench_format_and_load(tasks: list[dict[str, Any]], tm
         assert {c["type"] for c in entry["table"]["table_info"]["columns"]} == {"TEXT"}
         assert 3 <= len(names) <= 9 and 5 <= len(entry["table"]["table_info"]["rows"]) <= 40
         assert all(isinstance(v, str) for v in entry["label"])
-    loaded = load_dbbench(write_jsonl(tasks, tmp_path / "gen.jsonl"))
-    assert [t.data for t in loaded] == tasks
+    loaded = load_dbbench(write_jsonl(styled_tasks, tmp_path / "gen.jsonl"))
+    assert [t.data for t in loaded] == styled_tasks
 
 
 def test_tables_look_like_real_ones(tasks: list[dict[str, Any]]) -> None:
@@ -91,16 +91,16 @@ def test_tables_look_like_real_ones(tasks: list[dict[str, Any]]) -> None:
     assert len(domains) > 30
 
 
-def test_gold_sql_quotes_every_name_with_backticks(tasks: list[dict[str, Any]]) -> None:
-    for entry in tasks:
+def test_gold_sql_quotes_every_name_with_backticks(styled_tasks: list[dict[str, Any]]) -> None:
+    for entry in styled_tasks:
         sql = entry["sql"]["query"] if "sql" in entry else entry["label"][0]
         assert f"`{entry['table']['table_name']}`" in sql
         assert sql.endswith(";")
 
 
-def test_query_labels_reproduce_from_the_observation(tasks: list[dict[str, Any]]) -> None:
+def test_query_labels_reproduce_from_the_observation(styled_tasks: list[dict[str, Any]]) -> None:
     """The gold SQL replayed in the environment shows rows whose values, as the answer, are judged correct."""
-    queries = [t for t in tasks if t["type"][0] not in MUTATIONS]
+    queries = [t for t in styled_tasks if t["type"][0] not in MUTATIONS]
     assert len(queries) > 60
     for entry in queries:
         operation = gold_replies(Task("0", "dbbench", entry["type"][0], entry))[0]
@@ -112,8 +112,8 @@ def test_query_labels_reproduce_from_the_observation(tasks: list[dict[str, Any]]
         assert correct, entry["description"]
 
 
-def test_mutation_hashes_match_and_are_not_trivial(tasks: list[dict[str, Any]]) -> None:
-    mutations = [t for t in tasks if t["type"][0] in MUTATIONS]
+def test_mutation_hashes_match_and_are_not_trivial(styled_tasks: list[dict[str, Any]]) -> None:
+    mutations = [t for t in styled_tasks if t["type"][0] in MUTATIONS]
     assert len(mutations) > 60
     for entry in mutations:
         task = Task("0", "dbbench", entry["type"][0], entry)
@@ -123,8 +123,8 @@ def test_mutation_hashes_match_and_are_not_trivial(tasks: list[dict[str, Any]]) 
         assert not untouched, entry["description"]  # doing nothing must fail
 
 
-def test_no_tied_rankings_and_no_blank_answers(tasks: list[dict[str, Any]]) -> None:
-    for entry in tasks:
+def test_no_tied_rankings_and_no_blank_answers(styled_tasks: list[dict[str, Any]]) -> None:
+    for entry in styled_tasks:
         if entry["type"][0] == "ranking":
             sql = entry["sql"]["query"].replace("LIMIT 1;", "LIMIT 2;")
             measure = re.search(r"ORDER BY (`[^`]+`)", sql)

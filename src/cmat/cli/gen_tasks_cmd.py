@@ -12,6 +12,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--n", type=int, default=1000, help="how many tasks (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--types", nargs="*", help="only these task types (default: all)")
+    parser.add_argument("--style", choices=("plain", "crowd"), default="plain",
+                        help="how questions are written: plain (default) or crowd (loose column names, 'when' "
+                             "clauses, lower case)")
     parser.add_argument("--out", required=True, help="output JSONL file")
     parser.add_argument("--eval-file", action="append", default=[],
                         help="an evaluation file to check against (repeatable; the bundled dev set always is)")
@@ -23,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     from cmat.tasks import assert_clean, generate_tasks, write_jsonl
 
-    tasks = generate_tasks(args.n, args.seed, args.types)
+    tasks = generate_tasks(args.n, args.seed, args.types, style=args.style)
     assert_clean(tasks, [Path(p) for p in args.eval_file])
     write_jsonl(tasks, args.out)
     counts = Counter(t["type"][0] for t in tasks)

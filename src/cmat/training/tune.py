@@ -60,6 +60,11 @@ class TuneConfig:
                           "scripts in DATA_DIR/scripts/DATA_STEM)"},
     )
     task_seed: int = field(default=0, metadata={"help": "seed of the task generator"})
+    question_style: str = field(
+        default="plain",
+        metadata={"help": "dbbench: how generated questions are written (crowd: loose column names, 'when' "
+                          "clauses, lower case; cmat.tasks.dbgen.text.Style)", "choices": ["plain", "crowd"]},
+    )
     rounds: int | None = field(default=None, metadata={"help": "tuning rounds (round 0 learns from gold)"})
     samples: int | None = field(default=None, metadata={"help": "self-play samples per task in later rounds"})
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})

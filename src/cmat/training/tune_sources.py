@@ -29,6 +29,7 @@ class SourceConfig(Protocol):
     train_tasks: int | None
     train_data: str | None
     task_seed: int
+    question_style: str
     eval_data: str | None
     concurrency: int
     progress: bool
@@ -58,8 +59,9 @@ def training_tasks(cfg: SourceConfig, out: Path, stage: Any) -> TaskSource:
                 tasks = read_jsonl(Path(cfg.train_data))[: cfg.train_tasks]
             else:
                 assert cfg.train_tasks is not None
-                stage(f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}) -> {path}")
-                tasks = generate_tasks(cfg.train_tasks, cfg.task_seed)
+                stage(f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}, "
+                      f"{cfg.question_style} questions) -> {path}")
+                tasks = generate_tasks(cfg.train_tasks, cfg.task_seed, style=cfg.question_style)
             assert_clean(tasks, eval_files)
             write_jsonl_atomic(path, tasks)
         return TaskSource(path)
@@ -116,8 +118,9 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
     tasks_path, rows_path = out / "tasks" / "corrections.jsonl", out / "tasks" / "correction-examples.jsonl"
     if not rows_path.exists():
         if not tasks_path.exists():
-            stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1})")
-            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1)
+            stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1}, "
+                  f"{cfg.question_style} questions)")
+            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, style=cfg.question_style)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
         rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed)

@@ -23,7 +23,7 @@ from cmat.errors import ConfigError, DataError
 from cmat.tasks.dbgen.mutations import MUTATION_BUILDERS
 from cmat.tasks.dbgen.queries import BLANKS, QUERY_BUILDERS, REQUIRES, Draft
 from cmat.tasks.dbgen.tables import GenTable, build_table
-from cmat.tasks.dbgen.text import Style
+from cmat.tasks.dbgen.text import QUESTION_STYLES, Style
 
 ALL_TYPES: tuple[str, ...] = (*SELECT_TYPES, *MUTATION_TYPES)
 # AgentBench's overall score averages SELECT, INSERT and UPDATE accuracy equally; DELETE is rarer.
@@ -36,8 +36,12 @@ SOURCE = "cmat-dbgen"
 MAX_TRIES = 60
 
 
-def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
+                   style: str = "plain") -> list[dict[str, Any]]:
     """``n`` verified DBBench entries, deterministic for ``seed``, with ``types`` (default: all).
+
+    ``style`` is how questions are written (:data:`QUESTION_STYLES`): ``plain`` (the default, as
+    every documented seed was generated) or ``crowd`` (see :class:`cmat.tasks.dbgen.text.Style`).
 
     Types are apportioned by :data:`DEFAULT_WEIGHTS` (renormalised over ``types``); every
     requested type appears when ``n`` is at least the number of types.
@@ -46,11 +50,13 @@ def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None) -> lis
     unknown = [k for k in kinds if k not in ALL_TYPES]
     if unknown or not kinds:
         raise ConfigError(f"unknown DBBench task types {unknown or kinds}; valid: {', '.join(ALL_TYPES)}")
+    if style not in QUESTION_STYLES:
+        raise ConfigError(f"unknown question style '{style}'; valid: {', '.join(QUESTION_STYLES)}")
     tasks: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for index, kind in enumerate(_schedule(n, seed, kinds)):
         for attempt in range(MAX_TRIES):
-            entry = _attempt(kind, Random(f"dbgen:{seed}:{index}:{attempt}"))
+            entry = _attempt(kind, Random(f"dbgen:{seed}:{index}:{attempt}"), style == "crowd")
             if entry is not None and (key := (entry["description"], entry["table"]["table_name"])) not in seen:
                 seen.add(key)
                 tasks.append(entry)
@@ -78,19 +84,25 @@ def _schedule(n: int, seed: int, kinds: tuple[str, ...]) -> list[str]:
     return slots
 
 
-def _attempt(kind: str, rng: Random) -> dict[str, Any] | None:
+def _attempt(kind: str, rng: Random, crowd: bool = False) -> dict[str, Any] | None:
     table = build_table(rng, REQUIRES[kind])
     if table is None:
         return None
     spec = TableSpec(table.database, table.name, tuple(c.name for c in table.columns),
                      tuple(tuple(r) for r in table.rows))
     if kind in MUTATION_TYPES:
-        draft = MUTATION_BUILDERS[kind](rng, table, Style.draw(rng, exact=True))
+        style = Style.draw(rng, exact=True, table=table, crowd=crowd)
+        draft = MUTATION_BUILDERS[kind](rng, table, style)
+        if draft:
+            draft.description = style.finish(draft.description)
         answer = _mutation_hash(spec, draft) if draft else None
         return entry_for(table, draft, draft.statements, answer_md5=answer) if draft and answer else None
     with closing(open_backend("sqlite")) as db:
         db.load(spec)
-        query = QUERY_BUILDERS[kind](rng, table, Style.draw(rng, exact=False), lambda sql: rows_of(db.execute(sql)))
+        style = Style.draw(rng, exact=False, table=table, crowd=crowd)
+        query = QUERY_BUILDERS[kind](rng, table, style, lambda sql: rows_of(db.execute(sql)))
+        if query:
+            query.description = style.finish(query.description)
         label = _label(rows_of(db.execute(query.statements[0])), query) if query else None
     return entry_for(table, query, label) if query and label else None
 

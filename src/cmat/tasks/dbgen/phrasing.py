@@ -8,7 +8,9 @@ template. A template is used only when every field it names is available (see
 ``pred``    plural predicate ("have a Party of Green League");
 ``scope``   "candidates whose ..." or "all candidates";
 ``target``  the column asked for; ``noun``/``nouns`` what a row is; ``table`` the table name;
-``measure`` the numeric column; ``extreme`` "highest", "earliest", ...; ``pairs``/``sets`` value lists.
+``measure`` the numeric column; ``extreme`` "highest", "earliest", ...; ``pairs``/``sets`` value lists;
+``lead`` (crowd style) the conditions stated first ("Party of Green League"); ``keycol`` the key column;
+``bare`` empty, and given only when there is no condition (a template without one).
 
 These were written for this generator; none is taken from a benchmark's questions.
 """
@@ -29,6 +31,33 @@ OP_WORDS = {
     "<": ("less than", "below", "under", "lower than", "smaller than", "beneath"),
 }
 YEAR_OP_WORDS = {">": ("after", "later than"), "<": ("before", "earlier than")}
+
+PLAIN_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("eq", "rel"): EQ_REL, ("eq", "and"): EQ_AND, ("eq", "pred"): EQ_PRED,
+    ("num", "rel"): NUM_REL, ("num", "and"): NUM_AND, ("num", "pred"): NUM_PRED,
+}
+
+# Crowd style (opt-in): how people write questions about a table they are looking at. Conditions
+# as "when" clauses, or stated first ("lead"); looser comparison words.
+CROWD_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("eq", "rel"): ("when {col} is {val}", "when the {col} is {val}", "with a {col} of {val}",
+                    "that has a {col} of {val}", "for {col} of {val}", "with {val} as the {col}",
+                    "for {col} {val}", "when {val} is the {col}", "that had {col} of {val}"),
+    ("eq", "and"): ("{col} is {val}", "when {col} is {val}", "a {col} of {val}", "{col} of {val}",
+                    "the {col} is {val}"),
+    ("eq", "pred"): ("have a {col} of {val}", "had {val} as the {col}", "have {col} of {val}"),
+    ("eq", "lead"): ("{col} of {val}", "a {col} of {val}", "{col} {val}", "the {col} {val}"),
+    ("num", "rel"): ("when {col} is {op} {x}", "with a {col} {op} {x}", "that has a {col} {op} {x}",
+                     "with {col} {op} {x}", "when the {col} is {op} {x}"),
+    ("num", "and"): ("{col} {op} {x}", "a {col} {op} {x}", "when {col} is {op} {x}"),
+    ("num", "pred"): ("have a {col} {op} {x}", "had {col} {op} {x}"),
+    ("num", "lead"): ("a {col} {op} {x}", "{col} {op} {x}"),
+}
+CROWD_OP_WORDS = {
+    ">": ("larger than", "greater than", "bigger than", "more than", "over", "above", "higher than"),
+    "<": ("smaller than", "less than", "fewer than", "lower than", "under", "below"),
+}
+CROWD_JOINS = (" and ", ", and ", " and ")
 
 EXTREMES = {
     ("num", "DESC"): ("highest", "largest", "greatest", "biggest", "maximum", "top"),
@@ -151,6 +180,75 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Remove the {noun} {rel} from {table}.",
         "Drop the record of the {noun} {rel}.",
         "The {noun} {rel} must be deleted from the table.",
+    ),
+}
+
+CROWD_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "other": (
+        "What is the {target} {rel}?",
+        "What {target} has {lead}?",
+        "{lead} has what {target}?",
+        "Name the {target} {rel}",
+        "Which {target} has {lead}?",
+        "Tell me the {target} {rel}",
+        "What was the {target} {rel}?",
+        "{lead}, what is the {target}?",
+        "What is the {target} of the {noun} {rel}?",
+        "what {target} is listed {rel}?",
+    ),
+    "counting": (
+        "How many {keycol} have {lead}?",
+        "What is the total number of {nouns} {rel}?",
+        "Name the number of {nouns} {rel}",
+        "How many {keycol} are there {rel}?",
+        "{lead}: how many {nouns} are there?",
+        "What is the count of {keycol} {rel}?",
+        "How many {nouns} had {lead}?",
+    ),
+    "comparison": (
+        "Which {target} has {lead}?",
+        "What {target} has {lead}?",
+        "Name the {target} {rel}",
+        "{lead} has what {target}?",
+        "List the {target} {rel}",
+        "What are the {target} {rel}?",
+        "Which {target} had {lead}?",
+    ),
+    "ranking": (
+        "Which {target} has the {extreme} {measure}?{bare}",
+        "What {target} had the {extreme} {measure}{among}?",
+        "Name the {target} with the {extreme} {measure}{among}",
+        "Which {target} has the {extreme} {measure} {rel}?",
+        "{lead}, which {target} has the {extreme} {measure}?",
+    ),
+    "aggregation-SUM": (
+        "What is the total {measure} {rel}?",
+        "What is the sum of {measure} {rel}?",
+        "How many total {measure} are there {rel}?",
+        "Name the total {measure} {rel}",
+        "{lead}, what is the total {measure}?",
+        "What is the sum of the {measure}?{bare}",
+    ),
+    "aggregation-AVG": (
+        "What is the average {measure} {rel}?",
+        "Name the average {measure} {rel}",
+        "What is the mean {measure} {rel}?",
+        "{lead}, what is the average {measure}?",
+        "What is the average {measure}?{bare}",
+    ),
+    "aggregation-MIN": (
+        "What is the {extreme} {measure} {rel}?",
+        "Name the {extreme} {measure} {rel}",
+        "Which {measure} is the {extreme} one {rel}?",
+        "{lead}, what is the {extreme} {measure}?",
+        "What is the {extreme} {measure}?{bare}",
+    ),
+    "aggregation-MAX": (
+        "What is the {extreme} {measure} {rel}?",
+        "Name the {extreme} {measure} {rel}",
+        "Which {measure} is the {extreme} one {rel}?",
+        "{lead}, what is the {extreme} {measure}?",
+        "What is the {extreme} {measure}?{bare}",
     ),
 }
 

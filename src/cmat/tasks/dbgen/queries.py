@@ -72,6 +72,12 @@ def _fields(rng: Random, table: GenTable, style: Style, conds: list[Cond]) -> di
         fields["among"] = ""
     if len(conds) == 1 and conds[0].op == "=":
         fields.update(col=style.col(conds[0].column), val=style.val(conds[0].value))
+    if style.crowd:
+        fields["keycol"] = style.col(table.key.name)
+        if conds:
+            fields["lead"] = phrase(rng, style, conds, "lead")
+        else:
+            fields["bare"] = ""
     return fields
 
 
@@ -89,7 +95,7 @@ def _other(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None
     sql = f"SELECT {ident(target.name)} FROM {ident(table.name)}{where(conds)};"
     fields = _fields(rng, table, style, conds)
     fields.pop("col", None)
-    return Draft("other", render(rng, phrasing.QUESTIONS["other"], target=style.col(target.name), **fields), [sql])
+    return Draft("other", render(rng, style.questions("other"), target=style.col(target.name), **fields), [sql])
 
 
 def _counting(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
@@ -108,7 +114,7 @@ def _counting(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | N
     counted = "*" if rng.random() < 0.8 else ident(table.key.name)
     sql = f"SELECT COUNT({counted}) FROM {ident(table.name)}{where(conds)};"
     fields = _fields(rng, table, style, conds)
-    return Draft("counting", render(rng, phrasing.QUESTIONS["counting"], **fields), [sql])
+    return Draft("counting", render(rng, style.questions("counting"), **fields), [sql])
 
 
 def _comparison(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
@@ -124,9 +130,9 @@ def _comparison(rng: Random, table: GenTable, style: Style, run: Run) -> Draft |
     sql = f"SELECT {ident(target.name)} FROM {ident(table.name)}{where(conds)};"
     fields = _fields(rng, table, style, conds)
     fields.pop("col", None)
-    templates = phrasing.QUESTIONS["comparison"]
+    templates = style.questions("comparison")
     if target is table.key and rng.random() < 0.5:
-        templates = phrasing.QUESTIONS["comparison-key"]
+        templates = style.questions("comparison-key")
     text = render(rng, templates, target=style.col(target.name), **fields)
     return Draft("comparison", text, [sql], max_rows=8)
 
@@ -156,7 +162,7 @@ def _ranking(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | No
     fields = _fields(rng, table, style, conds)
     fields.pop("col", None)
     fields.update(measure=style.col(measure.name), extreme=rng.choice(phrasing.EXTREMES[measure.role, direction]))
-    templates = phrasing.QUESTIONS["ranking"]
+    templates = style.questions("ranking")
     templates += phrasing.QUESTIONS["ranking-key" if target is table.key else "ranking-attr"]
     return Draft("ranking", render(rng, templates, target=style.col(target.name), **fields), [sql])
 
@@ -183,7 +189,7 @@ def _aggregation(kind: str) -> Callable[[Random, GenTable, Style, Run], Draft | 
         fields["measure"] = style.col(measure.name)
         if function in ("MIN", "MAX"):
             fields["extreme"] = rng.choice(phrasing.EXTREMES[measure.role, "DESC" if function == "MAX" else "ASC"])
-        return Draft(kind, render(rng, phrasing.QUESTIONS[kind], **fields), [sql])
+        return Draft(kind, render(rng, style.questions(kind), **fields), [sql])
 
     return build
 

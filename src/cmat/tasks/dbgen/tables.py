@@ -27,6 +27,7 @@ class GenColumn:
     role: str
     gen: str
     values: list[Any]
+    alts: tuple[str, ...] = ()  # the domain's other names for this column (loose mentions)
 
     def texts(self) -> list[str]:
         """The values as MySQL's TEXT column holds them."""
@@ -136,6 +137,7 @@ def build_table(rng: Random, require: tuple[str, ...] = (), domain: Domain | Non
             column_values = unique
         else:
             column_values = values.column_values(rng, spec.gen, n_rows)
-        columns.append(GenColumn(name, spec.role, spec.gen, column_values))
-    columns = [GenColumn(c.name, c.role, c.gen, c.values[:n_rows]) for c in columns]
+        alts = tuple(n for n in spec.names.split("|") if n.lower() != name.lower())
+        columns.append(GenColumn(name, spec.role, spec.gen, column_values, alts))
+    columns = [GenColumn(c.name, c.role, c.gen, c.values[:n_rows], c.alts) for c in columns]
     return GenTable(domain, _title(rng, domain), rng.choice(DATABASES), columns)
