@@ -130,3 +130,15 @@ def test_repeat_stop_reaches_the_assistant_and_is_recorded_only_when_set(tmp_pat
     assert _eval("--model", f"mock:{mock}", "--limit", "1", "--repeat-stop", "96", "--out", str(cut)) == 0
     assert "repeat_stop" not in json.loads((plain / "run.json").read_text())
     assert json.loads((cut / "run.json").read_text())["repeat_stop"] == 96
+
+
+def test_repair_needs_a_checker_and_is_recorded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: \"Action: Operation\\n```sql\\nSELECT Floors FROM skyscrapers\\n```\"\n")
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--repair", "--out", str(tmp_path / "none")) == 2
+    assert "no Checker is on; add --checker rule" in capsys.readouterr().err
+    out = tmp_path / "repair"
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--checker", "rule", "--repair", "--out", str(out)) == 0
+    assert json.loads((out / "run.json").read_text())["repair"] is True
+    record = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert any(t["meta"].get("repair") for t in record["turns"])

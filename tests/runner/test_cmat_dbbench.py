@@ -19,6 +19,7 @@ from cmat.memory.embeddings import HashingEmbedder
 from cmat.memory.long_term import LongTermMemory, MemoryEntry, eval_scope
 from cmat.reflection import Reflector
 from cmat.runner.orchestrator import Roles, run_many
+from cmat.tasks import preference_pairs
 from cmat.trajectories.schema import Trajectory
 from cmat.types import GenerationConfig
 
@@ -55,6 +56,29 @@ def test_rule_checker_rejects_missing_column_and_revision_succeeds(tasks: list) 
     assert "Storeys" in checker_turns[0].content and "Floors" in checker_turns[0].content
     executed = [m["content"] for m in record.conversation if m["role"] == "assistant"]
     assert WRONG not in executed and RIGHT in executed  # the bad SQL never reached the database
+
+
+BAD_TABLE = "Action: Operation\n```sql\nSELECT Floors FROM skyscrapers WHERE Name = 'Capitol Square'\n```"
+
+
+@pytest.mark.parametrize("repair", [True, False])
+def test_with_repair_the_checker_fixes_a_bad_table_name_itself(tasks: list, repair: bool) -> None:
+    llm = MockLLM(rules=[Rule(re.compile(r"\[\('26',\)\]"), ANSWER)], default=BAD_TABLE)
+    agent = AgentSetup(checker=make_checker("rule", env="dbbench"), revisions=2, repair=repair)
+    [record] = _run(tasks, ["3"], llm, agent)
+    executed = [m["content"] for m in record.conversation if m["role"] == "assistant"]
+    asked = [m for call in llm.calls for m in call if "Checker rejected your last reply" in m.content]
+    if not repair:  # the Assistant is asked, repeats itself, and the bad SQL finally runs
+        assert not record.correct and BAD_TABLE in executed and asked
+        return
+    assert record.correct and BAD_TABLE not in executed and not asked
+    repaired = BAD_TABLE.replace("FROM skyscrapers", "FROM `skyscrapers_in_Columbus`")
+    assert repaired in executed
+    [original] = [t for t in record.turns if t.meta.get("repair")]
+    assert original.content == BAD_TABLE and not original.trainable
+    assert original.verdict and original.verdict["details"]["rule"] == "unknown_table"
+    [pair] = preference_pairs([record.to_dict()])  # the original is the dispreferred action
+    assert (pair["rejected"], pair["chosen"]) == (BAD_TABLE, repaired)
 
 
 def test_without_checker_the_bad_sql_runs_and_fails(tasks: list) -> None:

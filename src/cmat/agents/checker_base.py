@@ -19,12 +19,18 @@ from cmat.types import Completion, Conversation, Message
 
 @dataclass
 class Verdict:
-    """approve / reject with feedback the Assistant can act on."""
+    """approve / reject with feedback the Assistant can act on.
+
+    ``revision``: on a reject, the corrected reply when the checker can write it itself (the
+    rule checker's name repairs); the episode executes it instead of asking the Assistant only
+    when repairs are switched on (``AgentSetup.repair``).
+    """
 
     approve: bool
     feedback: str = ""
     checker: str = ""
     details: dict[str, object] = field(default_factory=dict)
+    revision: str = ""
 
 
 @dataclass

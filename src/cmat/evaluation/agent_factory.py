@@ -51,7 +51,7 @@ def agent_factory(cfg: EvalConfig, llm: LLM, run_id: str) -> Iterator[Callable[[
 
     def agent_for(task: Task) -> AgentSetup:
         return AgentSetup(
-            checker=checker, revisions=cfg.revisions, memory=memory, memory_k=cfg.memory_k,
+            checker=checker, revisions=cfg.revisions, repair=cfg.repair, memory=memory, memory_k=cfg.memory_k,
             reflection=cfg.reflection, reflector=reflector, mode="train" if cfg.mode == "train" else "eval",
             run_id=run_id,
             context_budget=cfg.context_budget, count_tokens=count, model=cfg.model,

@@ -79,6 +79,11 @@ class EvalConfig:
         default="none", metadata={"help": "Checker before each action", "choices": ["none", "rule", "llm", "rule+llm"]}
     )
     revisions: int = field(default=2, metadata={"help": "revisions per step after a Checker rejection"})
+    repair: bool = field(
+        default=False,
+        metadata={"help": "the rule Checker corrects name mistakes it can fix itself (a table or column name "
+                          "with one close match, missing backticks) instead of asking the Assistant"},
+    )
     memory: str = field(default="off", metadata={"help": "long-term memory file (SQLite), or 'off'"})
     memory_k: int = field(default=3, metadata={"help": "memories retrieved per task"})
     embedder: str = field(
@@ -121,6 +126,7 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "max_rounds": entry.options(cfg)["max_rounds"],
         "checker": cfg.checker,
         "revisions": cfg.revisions if cfg.checker != "none" else None,
+        **({"repair": True} if cfg.repair and cfg.checker != "none" else {}),
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
         "reflection": cfg.reflection,
@@ -146,6 +152,10 @@ def _oracle_scripts(entry: Any, tasks: Sequence[Task]) -> dict[str, list[str]]:
 def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     """Evaluate ``cfg.model`` on ``cfg.data``; finished samples in ``cfg.out`` are skipped."""
     start = time.perf_counter()
+    if cfg.repair and cfg.checker == "none":
+        from cmat.errors import ConfigError
+
+        raise ConfigError("--repair lets the Checker correct actions, but no Checker is on; add --checker rule")
     entry = get_env(cfg.env)
     data = cfg.data or entry.default_data()
     tasks = entry.load(data, **entry.load_options(cfg))

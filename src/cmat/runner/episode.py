@@ -7,7 +7,9 @@ exactly AgentBench's loop; each CMAT mechanism is switched on separately:
 
 * Checker: every proposal is checked *before* the environment executes it; on reject the
   Assistant revises (at most ``revisions`` times) from the Checker's feedback. After the last
-  revision the final proposal is executed anyway and the rejection is recorded.
+  revision the final proposal is executed anyway and the rejection is recorded. With
+  ``repair`` on, a rejection whose Checker wrote the corrected reply itself (a name repair,
+  ``Verdict.revision``) executes that correction, checked again, instead of asking.
 * Short-term memory: the context is fitted to ``context_budget`` tokens (oldest turns folded
   away); an episode that cannot fit ends as ``context_limit``.
 * Long-term memory: the top-k lessons/experiences relevant to the task join the task message.
@@ -41,6 +43,8 @@ class Request:
 
 EpisodeGen = Generator[Request, Completion, Trajectory]
 _TERMINAL = {"context_limit": Outcome.CONTEXT_LIMIT, "error": Outcome.ERROR}
+# Checker repairs per step (each is checked again; a repair that keeps being rejected stops here).
+MAX_REPAIRS = 2
 
 
 def _as(role: str, gen: Generator[Conversation, Completion, Any]) -> Generator[Request, Completion, Any]:
@@ -161,14 +165,27 @@ def _revise(
 
     schema: dict[str, list[str]] = getattr(env, "schema", dict)()
     dry_run = getattr(env, "dry_run", None)
-    for revision in range(agent.revisions + 1):
+    revision = repairs = 0
+    while True:
         ctx = CheckContext(task, _task_text(context), list(context), reply, env.parse(reply), env.name,
                            schema, dry_run)
         verdict = yield from _as("checker", agent.checker.check(ctx))
-        if verdict.approve or revision == agent.revisions:
+        if verdict.approve:
             return reply, verdict
-        rec.add("assistant", reply, *where, trainable=False, verdict=asdict(verdict), meta={"revision": revision})
-        rec.add("checker", verdict.feedback, *where, verdict=asdict(verdict))
+        rejected = asdict(verdict)
+        if agent.repair and verdict.revision and repairs < MAX_REPAIRS:
+            # The Checker corrects the reply itself; the correction is checked like any proposal
+            # and does not use up one of the Assistant's revisions.
+            repairs += 1
+            rec.add("assistant", reply, *where, trainable=False, verdict=rejected,
+                    meta={"revision": revision, "repair": repairs})
+            rec.add("checker", verdict.feedback, *where, verdict=rejected, meta={"repaired": True})
+            reply = verdict.revision
+            continue
+        if revision == agent.revisions:
+            return reply, verdict
+        rec.add("assistant", reply, *where, trainable=False, verdict=rejected, meta={"revision": revision})
+        rec.add("checker", verdict.feedback, *where, verdict=rejected)
         request = [*context, Message("assistant", reply),
                    Message("user", render("revision_request", feedback=verdict.feedback))]
         completion = yield Request(request)
@@ -176,7 +193,7 @@ def _revise(
         if completion.finish_reason in _TERMINAL:
             return reply, verdict
         reply = completion.text
-    raise AssertionError("unreachable")  # pragma: no cover
+        revision += 1
 
 
 def _task_text(context: Sequence[Message]) -> str:

@@ -70,6 +70,11 @@ class TuneConfig:
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature of self-play"})
     checker: str = field(default="rule", metadata={"help": "Checker during self-play collection"})
+    repair: bool = field(
+        default=False,
+        metadata={"help": "self-play: the rule Checker corrects name mistakes itself (cmat eval --repair); a "
+                          "repaired action that succeeds is trained on, the original becomes its rejected pair"},
+    )
     corrections: int = field(
         default=0,
         metadata={"help": "dbbench: extra generated tasks turned into correction examples for round 0 (acting on "
@@ -159,13 +164,13 @@ def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str 
             return read_jsonl(gold)
         run = round_dir / "teacher"  # greedy, in train mode, with the Checker of self-play
         _eval(cfg, run, None, model=cfg.teacher, data=str(source.path), scripts=source.scripts,
-              limit=cfg.collect_tasks, mode="train", checker=cfg.checker)
+              limit=cfg.collect_tasks, mode="train", checker=cfg.checker, repair=cfg.repair)
         return read_jsonl(gold) + read_jsonl(run / "results.jsonl")
     records: list[dict[str, Any]] = []
     for k in range(cfg.samples or 0):
         run = round_dir / f"collect-s{k}"
         _eval(cfg, run, adapter, data=str(source.path), scripts=source.scripts, limit=cfg.collect_tasks, mode="train",
-              checker=cfg.checker, temperature=cfg.temperature, seed=1000 * r + k)
+              checker=cfg.checker, repair=cfg.repair, temperature=cfg.temperature, seed=1000 * r + k)
         records += read_jsonl(run / "results.jsonl")
     return records
 

@@ -91,7 +91,7 @@ def needs_quoting(name: str) -> bool:
     return bool(name) and not _PLAIN_NAME.match(name)
 
 
-def _name_pattern(name: str) -> re.Pattern[str]:
+def name_pattern(name: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in name.split())
     before = r"(?<![\w$])" if re.match(r"\w", name) else ""
     after = r"(?![\w$])" if re.search(r"\w$", name) else ""
@@ -132,7 +132,7 @@ def unquoted_name(sql: str, parts: Sequence[Segment], schema: dict[str, list[str
     """A table or column name with spaces or punctuation written without backticks."""
     code = masked(parts)
     for kind, name in schema_names(schema):
-        if needs_quoting(name) and _name_pattern(name).search(code):
+        if needs_quoting(name) and name_pattern(name).search(code):
             feedback = render("rule_sql_unquoted_name", kind=kind, name=name)
             return Finding("unquoted_name", feedback, {"name": name, "kind": kind})
     return None

@@ -32,6 +32,10 @@ class FindingChecker:
         """The first problem of the proposed reply, or None."""
         raise NotImplementedError
 
+    def revise(self, ctx: CheckContext, finding: Finding) -> str:
+        """The reply with ``finding`` corrected, when the checker can write it; else ""."""
+        return ""
+
     def check(self, ctx: CheckContext) -> CheckGen:
         """Generator form of :meth:`verify`: returns at once, never yields."""
         return (yield from no_model(self.verify, ctx))
@@ -42,4 +46,5 @@ class FindingChecker:
         if finding is None:
             return Verdict(approve=True, feedback="", checker=self.name)
         details: dict[str, object] = {"rule": finding.rule, **finding.details}
-        return Verdict(approve=False, feedback=finding.feedback, checker=self.name, details=details)
+        return Verdict(approve=False, feedback=finding.feedback, checker=self.name, details=details,
+                       revision=self.revise(ctx, finding))

@@ -22,6 +22,7 @@ from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_repair import repair, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -54,6 +55,8 @@ class SQLRuleChecker(FindingChecker):
     max_quoted_chars: int = 200
     # Values that conditions compare with must be stated in the question (``_sql_values``).
     check_values: bool = True
+    # Name repairs (``_sql_repair``) chained on one statement before giving up.
+    max_repairs: int = 4
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -67,6 +70,20 @@ class SQLRuleChecker(FindingChecker):
         if kind == "operation":
             return self._operation(ctx.action.content, ctx)
         return None
+
+    def revise(self, ctx: CheckContext, finding: Finding) -> str:
+        """The reply with its statement's name mistakes repaired (``_sql_repair``), one after the
+        other while each next finding is one too; "" when the first one is not repairable."""
+        if ctx.action.kind != "operation":
+            return ""
+        sql = ctx.action.content.strip()
+        current: Finding | None = finding
+        for _ in range(self.max_repairs):
+            fixed = repair(sql, current, ctx.schema) if current else None
+            if fixed is None or fixed == sql:
+                break
+            sql, current = fixed, self._operation(fixed, ctx)
+        return replace_sql(ctx.reply, sql) if sql != ctx.action.content.strip() else ""
 
     # -- answers ------------------------------------------------------------------------------
 

@@ -1,0 +1,75 @@
+"""Repairs the rule Checker can make itself: name mistakes with exactly one sensible fix.
+
+A small model often proposes the right statement with a wrong name in it: a table name copied
+badly from the prompt (DBBench tasks have one table), a column name with a typo or a different
+case, a spaced name without backticks, a name in string quotes. The rule Checker knows the
+schema, so for these it can write the corrected statement instead of only describing it. Every
+repair is a renaming; values, conditions and the statement's shape are never touched, and a
+name with no close match is left for the Assistant (feedback only).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cmat.agents.checkers._sql_text import Finding, closest, name_pattern, segments
+
+Schema = dict[str, list[str]]
+
+
+def _ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | None:
+    """``sql`` with the name ``name`` (backticked, bare, in double quotes, or with ``strings``
+    also in single quotes) written as `` `target` ``; None when ``name`` does not occur."""
+    out: list[str] = []
+    changed = False
+    quoted = {"backtick", "double"} | ({"single"} if strings else set())
+    for part in segments(sql):
+        text = sql[part.start : part.end]
+        if part.kind in quoted and part.text.lower() == name.lower():
+            out.append(_ident(target))
+            changed = True
+        elif part.kind == "code":
+            new, count = name_pattern(name).subn(lambda _: _ident(target), text)
+            out.append(new)
+            changed = changed or count > 0
+        else:
+            out.append(text)
+    return "".join(out) if changed else None
+
+
+def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
+    """The statement with ``finding`` fixed, or None when the fix is not a clear renaming."""
+    details = finding.details
+    name = str(details.get("name", ""))
+    if not name:
+        return None
+    if finding.rule == "unknown_table":
+        target = next(iter(schema)) if len(schema) == 1 else closest(name, schema)
+        return rename(sql, name, target) if target else None
+    if finding.rule == "unknown_column":
+        known = schema.get(str(details.get("table", "")), [])
+        target = closest(name, known)
+        return rename(sql, name, target) if target else None
+    if finding.rule in ("unquoted_name", "reserved_word"):
+        return rename(sql, name, name)
+    if finding.rule == "name_as_string":
+        return rename(sql, name, name, strings=True)
+    return None
+
+
+_SQL_BLOCK = re.compile(r"```sql\n([\s\S]*?)\n```")  # the block the environment executes
+
+
+def replace_sql(reply: str, new: str) -> str:
+    """``reply`` with the statement of its first SQL block replaced by ``new`` (the thought and
+    the action line kept); a reply without one becomes a plain operation."""
+    block = _SQL_BLOCK.search(reply)
+    if block:
+        return reply[: block.start(1)] + new + reply[block.end(1) :]
+    thought = re.split(r"\n?Action:", reply, maxsplit=1)[0].strip()
+    body = f"Action: Operation\n```sql\n{new}\n```"
+    return f"{thought}\n{body}" if thought else body
