@@ -26,11 +26,11 @@ NUM_REL = ("whose {col} is {op} {x}", "with {col} {op} {x}", "with a {col} {op} 
            "having {col} {op} {x}", "with {col} {sym} {x}")
 NUM_AND = ("{col} {op} {x}", "a {col} {op} {x}", "{col} {sym} {x}")
 NUM_PRED = ("have a {col} {op} {x}", "have {col} {op} {x}", "show a {col} {op} {x}", "have {col} {sym} {x}")
-OP_WORDS = {
+OP_WORDS: dict[str, tuple[str, ...]] = {
     ">": ("greater than", "more than", "above", "over", "higher than", "exceeding", "larger than"),
     "<": ("less than", "below", "under", "lower than", "smaller than", "beneath"),
 }
-YEAR_OP_WORDS = {">": ("after", "later than"), "<": ("before", "earlier than")}
+YEAR_OP_WORDS: dict[str, tuple[str, ...]] = {">": ("after", "later than"), "<": ("before", "earlier than")}
 
 PLAIN_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("eq", "rel"): EQ_REL, ("eq", "and"): EQ_AND, ("eq", "pred"): EQ_PRED,
@@ -53,7 +53,7 @@ CROWD_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("num", "pred"): ("have a {col} {op} {x}", "had {col} {op} {x}"),
     ("num", "lead"): ("a {col} {op} {x}", "{col} {op} {x}"),
 }
-CROWD_OP_WORDS = {
+CROWD_OP_WORDS: dict[str, tuple[str, ...]] = {
     ">": ("larger than", "greater than", "bigger than", "more than", "over", "above", "higher than"),
     "<": ("smaller than", "less than", "fewer than", "lower than", "under", "below"),
 }

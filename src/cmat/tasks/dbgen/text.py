@@ -167,7 +167,7 @@ def phrase(rng: Random, style: Style, conds: list[Cond], kind: str = "rel") -> s
         fields = {"col": style.col(cond.column), "val": style.val(cond.value), "x": cond.value, "sym": cond.op}
         group = "eq" if cond.op == "=" else "num"
         if cond.op != "=":
-            words = phrasing.OP_WORDS if not style.crowd else phrasing.CROWD_OP_WORDS
+            words: dict[str, tuple[str, ...]] = phrasing.CROWD_OP_WORDS if style.crowd else phrasing.OP_WORDS
             words = phrasing.YEAR_OP_WORDS if cond.year else words
             fields["op"] = rng.choice(words[cond.op])
         position = kind if kind in ("pred", "lead") else "rel"
