@@ -149,6 +149,23 @@ def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeyp
     assert (tmp_path / "t" / "tasks" / "correction-examples.jsonl").exists()
 
 
+def test_with_critic_the_model_also_learns_to_check_from_the_round_pairs(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    import cmat.training.tune as tune_module
+
+    trained = _fake_sft(monkeypatch)
+    monkeypatch.setattr(tune_module, "_eval", lambda *a, **k: {"overall": 0.0})
+    cfg = TuneConfig(out=str(tmp_path / "t"), train_tasks=4, corrections=10, critic=True, skip_baseline=True,
+                     progress=False)
+    summary = tune(cfg)
+    ((rows, _),) = trained
+    critic = [r for r in rows if r.get("source") == "critic"]
+    revisions = [r for r in rows if r.get("source") == "revision"]
+    assert len(critic) == 2 * len(revisions) > 0  # round 0: one approval and one rejection per revision
+    assert {r["messages"][-1]["content"].split("\n")[0] for r in critic} == {"VERDICT: APPROVE", "VERDICT: REJECT"}
+    assert summary["rows"][0]["critic_examples"] == len(critic)
+
+
 def test_a_missing_training_file_is_a_clear_error_before_anything_runs(tmp_path: Path) -> None:
     from cmat.errors import ConfigError
 

@@ -9,7 +9,8 @@ Layout of ``out``::
     round-<r>/gold-oracle/       os: the oracle's run that produced them
     round-0/teacher/             with --teacher: a stronger model's run on the training tasks
     round-<r>/collect-s<k>/      later rounds: self-play with the previous model (train mode, Checker on)
-    round-<r>/sft.jsonl, pairs.jsonl, curation.json
+    round-<r>/sft.jsonl, pairs.jsonl, curation.json   (sft.jsonl: with --critic also the Checker's
+                                 examples, cmat.tasks.critic; with --mix-data the chat rows)
     round-<r>/sft/adapter/       LoRA SFT (rejection sampling in later rounds): by default continues the
                                  previous round's adapter on that round's verified successes;
                                  --round-init base trains a fresh LoRA on every success so far
@@ -70,6 +71,11 @@ class TuneConfig:
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature of self-play"})
     checker: str = field(default="rule", metadata={"help": "Checker during self-play collection"})
+    critic: bool = field(
+        default=False,
+        metadata={"help": "the Checker learns from outcomes: every round's SFT also trains the model as the llm "
+                          "Checker on its same-state pairs (cmat.tasks.critic); evaluate with --checker rule+llm"},
+    )
     repair: bool = field(
         default=False,
         metadata={"help": "self-play: the rule Checker corrects name mistakes itself (cmat eval --repair); a "
@@ -205,6 +211,7 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
 def tune(cfg: TuneConfig) -> dict[str, Any]:
     """Run (or resume) the whole loop; returns the summary written to ``out/summary.json``."""
     from cmat.tasks import curate, outcome_pairs, preference_pairs, sft_examples
+    from cmat.tasks.critic import critic_examples, pairs_from_corrections
     from cmat.tasks.mixing import mix_chat
 
     cfg = cfg.resolved()
@@ -232,6 +239,8 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
         # successes (cheap; the default) or retrains a fresh LoRA on every success so far.
         continues = r > 0 and cfg.round_init == "previous"
         agent_rows = sft_examples(kept if continues else successes) + extra
+        if cfg.critic:
+            agent_rows += critic_examples(pairs + pairs_from_corrections(extra), cfg.env)
         chat = mix_chat(agent_rows, cfg.mix_data, cfg.mix_ratio, cfg.task_seed + r,
                         [cfg.eval_data] if cfg.eval_data else []) if cfg.mix_data and agent_rows else []
         write_jsonl_atomic(round_dir / "sft.jsonl", agent_rows + chat)
@@ -246,8 +255,10 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
         stage = "dpo" if adapter.endswith("dpo/adapter") else "sft"
         metrics = _eval(cfg, round_dir / f"eval-{stage}", adapter)
         chat_rows = sum(1 for x in sft_rows if x.get("source") == "chat")
+        critic_rows = sum(1 for x in sft_rows if x.get("source") == "critic")
         rows.append({"stage": f"round {r} {stage}", "adapter": adapter, "sft_examples": len(sft_rows),
-                     "chat_examples": chat_rows, "kept": len(kept), "pairs": len(pairs), "init": init,
+                     "chat_examples": chat_rows, "critic_examples": critic_rows, "kept": len(kept),
+                     "pairs": len(pairs), "init": init,
                      **_scores(metrics)})
     summary = {"config": asdict(cfg), "rows": rows, "adapter": _publish(out, rows)}
     write_json_atomic(out / "summary.json", summary)
