@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from random import Random
 from typing import TYPE_CHECKING, Any
@@ -167,7 +168,7 @@ def phrase(rng: Random, style: Style, conds: list[Cond], kind: str = "rel") -> s
         fields = {"col": style.col(cond.column), "val": style.val(cond.value), "x": cond.value, "sym": cond.op}
         group = "eq" if cond.op == "=" else "num"
         if cond.op != "=":
-            words = phrasing.OP_WORDS if not style.crowd else phrasing.CROWD_OP_WORDS
+            words: Mapping[str, tuple[str, ...]] = phrasing.OP_WORDS if not style.crowd else phrasing.CROWD_OP_WORDS
             words = phrasing.YEAR_OP_WORDS if cond.year else words
             fields["op"] = rng.choice(words[cond.op])
         position = kind if kind in ("pred", "lead") else "rel"
