@@ -215,7 +215,7 @@ def test_prefix_caching_changes_no_output(tiny_model_dir: Path) -> None:
 def test_a_looping_reply_is_ended_once_its_tail_repeats() -> None:
     import torch
 
-    from cmat.llm.hf import _looping
+    from cmat.llm._stopping import looping as _looping
 
     loop = torch.tensor([5, 9, 2] + [7, 8, 3, 4] * 6)  # period 4 after three other tokens
     assert _looping(loop, 20) and not _looping(loop, 24) and not _looping(loop, 0)
