@@ -193,7 +193,7 @@ def test_missing_torch_names_the_hf_extra(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_importing_the_backends_does_not_import_torch() -> None:
     code = (
-        "import sys, cmat.llm.hf, cmat.llm.embedded, cmat.llm.openai_compat, cmat.serve\n"
+        "import sys, cmat.llm.hf, cmat.llm.hf_engine, cmat.llm.embedded, cmat.llm.openai_compat, cmat.serve\n"
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -156,3 +156,21 @@ def test_unsupported_caches_and_bad_sizes_are_refused(tiny_model_dir: Path) -> N
     llm = HFLLM(model=str(tiny_model_dir), batch_size=2, prefix_block=0)
     with pytest.raises(ConfigError, match="batch_size"):
         llm.engine(batch_size=-1)
+
+
+def test_per_row_warping_equals_hfs_warpers() -> None:
+    import torch
+    from transformers import TemperatureLogitsWarper, TopPLogitsWarper
+
+    from cmat.llm.hf_engine import _warp
+
+    torch.manual_seed(0)
+    scores = torch.randn(3, 50) * 3
+    settings = [(0.7, 0.9), (1.3, 1.0), (1.0, 0.5)]
+    got = _warp(torch, scores, [t for t, _ in settings], [p for _, p in settings])
+    for row, (temperature, top_p) in enumerate(settings):
+        warped = TemperatureLogitsWarper(temperature)(None, scores[row : row + 1])
+        if top_p < 1.0:
+            warped = TopPLogitsWarper(top_p)(None, warped)
+        assert torch.allclose(got[row], warped.softmax(dim=-1)[0])
+    assert (got[2] == 0).sum() > (got[1] == 0).sum()  # top-p really dropped tokens

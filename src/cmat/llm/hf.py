@@ -29,12 +29,15 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from cmat.errors import ConfigError, require
 from cmat.llm._prefix import PrefixStore
 from cmat.llm._stopping import StopRule, finish
 from cmat.types import Completion, Conversation, GenerationConfig
+
+if TYPE_CHECKING:
+    from cmat.llm.hf_engine import HFEngine
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +157,7 @@ class HFLLM:
         with self._lock:
             return self._generate_locked(batch, list(configs))
 
-    def engine(self, batch_size: int | None = None) -> Any:
+    def engine(self, batch_size: int | None = None) -> HFEngine:
         """A continuous-batching engine on this model (:class:`cmat.llm.hf_engine.HFEngine`):
         requests join and leave the decode batch between steps. ``batch_size`` bounds its rows
         (default: this backend's ``batch_size``)."""

@@ -204,21 +204,28 @@ class HFEngine:
         return keep
 
     def _choose(self, logits: Any, rows: list[_Row]) -> list[int]:
-        """The next token of each row: argmax, or a sample with the row's own settings."""
-        picks: list[int] = logits.argmax(dim=-1).tolist()
-        for i, row in enumerate(rows):
-            cfg = row.job.cfg
-            if cfg.temperature > 0:
-                picks[i] = _sample(self._torch, logits[i], cfg.temperature, cfg.top_p, row.generator)
-        return picks
+        """The next token of each row: argmax, or a sample with the row's own settings (one
+        host sync for the whole batch)."""
+        torch = self._torch
+        picks = logits.argmax(dim=-1)
+        sampled = [i for i, row in enumerate(rows) if row.job.cfg.temperature > 0]
+        if sampled:
+            configs = [rows[i].job.cfg for i in sampled]
+            index = torch.tensor(sampled, device=logits.device)
+            probs = _warp(torch, logits.index_select(0, index), [c.temperature for c in configs],
+                          [c.top_p for c in configs])
+            drawn = [torch.multinomial(probs[j], 1, generator=rows[i].generator) for j, i in enumerate(sampled)]
+            picks = picks.index_copy(0, index, torch.cat(drawn))
+        result: list[int] = picks.tolist()
+        return result
 
 
-def _sample(torch: Any, scores: Any, temperature: float, top_p: float, generator: Any) -> int:
-    """One token from ``scores`` (1-D float logits) as HF's temperature and top-p warpers do."""
-    scores = scores / temperature
-    if top_p < 1.0:
-        ordered, order = torch.sort(scores, descending=False)
-        drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= (1 - top_p)
-        drop[-1] = False  # keep at least the most likely token
-        scores = scores.masked_fill(drop.scatter(0, order, drop), float("-inf"))
-    return int(torch.multinomial(scores.softmax(dim=-1), 1, generator=generator))
+def _warp(torch: Any, scores: Any, temperatures: list[float], top_ps: list[float]) -> Any:
+    """Sampling probabilities of ``scores`` ([rows, vocab] float logits), row by row as HF's
+    temperature and top-p warpers make them (top-p only where it is below 1)."""
+    scores = scores / torch.tensor(temperatures, device=scores.device, dtype=scores.dtype)[:, None]
+    top_p = torch.tensor(top_ps, device=scores.device, dtype=scores.dtype)[:, None]
+    ordered, order = torch.sort(scores, descending=False, dim=-1)
+    drop = (ordered.softmax(dim=-1).cumsum(dim=-1) <= (1 - top_p)) & (top_p < 1.0)
+    drop[:, -1] = False  # keep at least the most likely token
+    return scores.masked_fill(drop.scatter(1, order, drop), float("-inf")).softmax(dim=-1)
