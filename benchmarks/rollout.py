@@ -13,6 +13,9 @@ with the same embedded model (SmolLM2-135M-Instruct, greedy) and ``--threads`` t
 * ``batched_<c>`` — :func:`cmat.runner.orchestrator.run_many` with ``c`` episodes in flight:
   their pending requests go through one left-padded, KV-cached ``generate`` batch, and
   environment steps run on ``--env-workers`` threads;
+* ``continuous_<c>`` (with ``--continuous``) — the same with ``batching="continuous"``: requests
+  join and leave one running decode batch between tokens (``cmat.llm.hf_engine``), so a long
+  reply no longer holds the other episodes until it ends;
 * prefix KV caching (``--prefix-block``, on by default) is a property of the backend, so it
   applies to every mode alike (the ceiling's plain ``generate`` never uses it);
 * ``ceiling`` — no agent loop at all: one plain batched ``model.generate`` over the first
@@ -40,7 +43,9 @@ import time
 from typing import Any
 
 
-def run_mode(llm: Any, tasks: list[Any], concurrency: int, max_new_tokens: int, env_workers: int) -> dict[str, Any]:
+def run_mode(
+    llm: Any, tasks: list[Any], concurrency: int, max_new_tokens: int, env_workers: int, batching: str = "lockstep"
+) -> dict[str, Any]:
     """One rollout of ``tasks`` with ``concurrency`` episodes in flight; throughput and records."""
     from cmat.registry import get_env
     from cmat.runner.orchestrator import Roles, run_many
@@ -50,7 +55,8 @@ def run_mode(llm: Any, tasks: list[Any], concurrency: int, max_new_tokens: int, 
     records: list[Any] = []
     roles = Roles.single(llm, GenerationConfig(max_new_tokens=max_new_tokens))
     started = time.perf_counter()
-    run_many(tasks, entry.make, roles, records.append, concurrency, env_workers=env_workers if concurrency > 1 else 0)
+    run_many(tasks, entry.make, roles, records.append, concurrency, env_workers=env_workers if concurrency > 1 else 0,
+             batching=batching)
     wall = time.perf_counter() - started
     tokens = sum(r.completion_tokens for r in records)
     return {
@@ -110,6 +116,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch threads, the same for every mode")
     parser.add_argument("--repeats", type=int, default=1, help="interleaved rounds; each mode keeps its fastest")
     parser.add_argument("--model", default=None, help="model folder (default: the embedded SmolLM2-135M)")
+    parser.add_argument("--continuous", action="store_true", help="also run continuous_<c> for every concurrency")
     parser.add_argument("--prefix-block", type=int, default=32, help="prefix KV caching block (0: off), every mode")
     args = parser.parse_args()
     os.environ["CMAT_NUM_THREADS"] = str(args.threads)
@@ -123,15 +130,17 @@ def main() -> None:
     tasks = entry.load(entry.default_data())[: args.tasks]
     llm = HFLLM(model=args.model, batch_size=max(args.concurrency), prefix_block=args.prefix_block)
     run_mode(llm, tasks[:1], 1, 8, 0)  # warm-up: first-call allocations, tokenizer caches
-    modes = ["sequential", *[f"batched_{c}" for c in args.concurrency]]
+    batched = [f"batched_{c}" for c in args.concurrency]
+    modes = ["sequential", *batched, *[f"continuous_{c}" for c in args.concurrency if args.continuous]]
     best: dict[str, dict[str, Any]] = {}
     for _ in range(args.repeats):
         for name in modes:
             concurrency = 1 if name == "sequential" else int(name.split("_")[1])
-            result = run_mode(llm, tasks, concurrency, args.max_new_tokens, args.env_workers)
+            batching = "continuous" if name.startswith("continuous") else "lockstep"
+            result = run_mode(llm, tasks, concurrency, args.max_new_tokens, args.env_workers, batching)
             if name not in best or result["wall_s"] < best[name]["wall_s"]:
                 best[name] = result
-        largest = best[modes[-1]]
+        largest = best[batched[-1]]
         prompts = min(len(tasks), max(args.concurrency))
         per_prompt = math.ceil(largest["generated_tokens"] * prompts / max(1, largest["episodes"]) / prompts)
         result = run_ceiling(llm, tasks[:prompts], max(1, per_prompt))

@@ -142,3 +142,30 @@ def test_repair_needs_a_checker_and_is_recorded(tmp_path: Path, capsys: pytest.C
     assert json.loads((out / "run.json").read_text())["repair"] is True
     record = json.loads((out / "results.jsonl").read_text().splitlines()[0])
     assert any(t["meta"].get("repair") for t in record["turns"])
+
+
+def test_batching_reaches_run_many_and_is_recorded_only_when_not_lockstep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cmat.evaluation.run as run_module
+
+    seen: list[str] = []
+    real = run_module.run_many
+
+    def spy(*args: object, **kwargs: object) -> None:
+        seen.append(str(kwargs["batching"]))
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "run_many", spy)
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: 'I think the answer is 5.'\n")
+    plain, streamed = tmp_path / "plain", tmp_path / "streamed"
+    assert _eval("--model", f"mock:{mock}", "--limit", "2", "--out", str(plain)) == 0
+    # The mock backend has no engine: continuous falls back to lockstep, with the same records.
+    assert _eval("--model", f"mock:{mock}", "--limit", "2", "--batching", "continuous", "--out", str(streamed)) == 0
+    assert seen == ["lockstep", "continuous"]
+    assert "batching" not in json.loads((plain / "run.json").read_text())
+    assert json.loads((streamed / "run.json").read_text())["batching"] == "continuous"
+    outcomes = [[json.loads(line)["outcome"] for line in (d / "results.jsonl").read_text().splitlines()]
+                for d in (plain, streamed)]
+    assert outcomes[0] == outcomes[1] and len(outcomes[0]) == 2

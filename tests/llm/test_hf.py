@@ -193,7 +193,7 @@ def test_missing_torch_names_the_hf_extra(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_importing_the_backends_does_not_import_torch() -> None:
     code = (
-        "import sys, cmat.llm.hf, cmat.llm.embedded, cmat.llm.openai_compat, cmat.serve\n"
+        "import sys, cmat.llm.hf, cmat.llm.hf_engine, cmat.llm.embedded, cmat.llm.openai_compat, cmat.serve\n"
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -215,7 +215,7 @@ def test_prefix_caching_changes_no_output(tiny_model_dir: Path) -> None:
 def test_a_looping_reply_is_ended_once_its_tail_repeats() -> None:
     import torch
 
-    from cmat.llm.hf import _looping
+    from cmat.llm._stopping import looping as _looping
 
     loop = torch.tensor([5, 9, 2] + [7, 8, 3, 4] * 6)  # period 4 after three other tokens
     assert _looping(loop, 20) and not _looping(loop, 24) and not _looping(loop, 0)

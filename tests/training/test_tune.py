@@ -109,10 +109,11 @@ def test_evaluation_and_collection_settings_reach_every_eval_run(monkeypatch: py
     seen: list[run.EvalConfig] = []
     monkeypatch.setattr(run, "evaluate", lambda cfg, progress=True: seen.append(cfg) or {})
     cfg = TuneConfig(env="os", executor="ray", ray_address="auto", ray_workers=3, max_new_tokens=64,
-                     concurrency=5, progress=False)
+                     concurrency=5, batching="continuous", progress=False)
     _eval(cfg, tmp_path / "e", "adapter-dir", mode="train", temperature=0.7)
     (got,) = seen
     assert (got.env, got.executor, got.ray_address, got.ray_workers) == ("os", "ray", "auto", 3)
+    assert got.batching == "continuous"
     assert (got.max_new_tokens, got.concurrency, got.adapter, got.mode, got.temperature) == (64, 5, "adapter-dir",
                                                                                             "train", 0.7)
 

@@ -53,6 +53,13 @@ class EvalConfig:
     env_workers: int = field(
         default=4, metadata={"help": "threads stepping environments while batches generate (0: between batches)"}
     )
+    batching: str = field(
+        default="lockstep",
+        metadata={"help": "hf: lockstep (each round's requests decode together, a batch lasts as long as its "
+                          "longest reply) or continuous (requests join and leave the decode batch between "
+                          "tokens); other backends always use lockstep",
+                  "choices": ["lockstep", "continuous"]},
+    )
     executor: str = field(
         default="local",
         metadata={"help": "local: one process; ray: episodes spread over Ray workers", "choices": ["local", "ray"]},
@@ -135,6 +142,8 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "context_budget": cfg.context_budget,
         "mode": cfg.mode,
     }
+    if cfg.batching != "lockstep":
+        manifest["batching"] = cfg.batching
     if cfg.env == "os":
         from cmat.envs.os_interaction.data import default_scripts
 
@@ -207,7 +216,7 @@ def run_local(cfg: EvalConfig, todo: Sequence[Task], run_id: str, on_record: Cal
     options = entry.options(cfg)
     with agent_factory(cfg, llm, run_id=run_id) as agent_for:
         run_many(todo, lambda: entry.make(**options), roles_for(llm, cfg, others), on_record, cfg.concurrency,
-                 agent_for, env_workers=cfg.env_workers)
+                 agent_for, env_workers=cfg.env_workers, batching=cfg.batching)
 
 
 def _previous_wall(out: Path) -> float:

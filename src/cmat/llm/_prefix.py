@@ -31,6 +31,12 @@ def common_prefix(rows: Sequence[Sequence[int]]) -> int:
     return n
 
 
+def cache_kwarg(model: Any) -> str:
+    """The name under which ``model.forward`` takes (and its output returns) the KV cache:
+    transformers 5 renamed ``past_key_values`` to ``cache`` (the old name still works, warning)."""
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
 class PrefixStore:
     """An LRU of ``tokens -> DynamicCache`` (batch of one) for one model."""
 
@@ -40,8 +46,7 @@ class PrefixStore:
         self.block, self.min_tokens, self.entries = block, 2 * block, entries
         self._store: OrderedDict[tuple[int, ...], Any] = OrderedDict()
         self.hits = self.misses = 0
-        # transformers 5 renamed ``past_key_values`` to ``cache`` (the old name still works, warning).
-        self.cache_kwarg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        self.cache_kwarg = cache_kwarg(model)
 
     def _aligned(self, n: int) -> int:
         return n // self.block * self.block

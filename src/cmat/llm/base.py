@@ -1,4 +1,5 @@
-"""The LLM contract: one required method that takes a *batch* of conversations.
+"""The LLM contract: one required method that takes a *batch* of conversations (and the optional
+continuous-batching engine a local backend may offer).
 
 Concurrent episodes hand their pending requests to one ``generate`` call, so a local model
 can serve them in one batched forward pass.
@@ -26,3 +27,21 @@ class LLM(Protocol):
     def generate(
         self, batch: Sequence[Conversation], config: GenerationConfig | None = None
     ) -> list[Completion]: ...
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Continuous batching (``cmat.llm.hf_engine.HFEngine``): requests join a running decode
+    batch with ``submit`` and leave it as soon as they finish; each ``step`` advances every active
+    request by one token and returns the ``(ticket, completion)`` pairs that finished.
+
+    A backend offers one through an ``engine()`` method (``HFLLM.engine``); the orchestrator
+    uses it with ``batching="continuous"``.
+    """
+
+    def submit(self, conversation: Conversation, config: GenerationConfig | None = None) -> int: ...
+
+    def step(self) -> list[tuple[int, Completion]]: ...
+
+    @property
+    def pending(self) -> int: ...

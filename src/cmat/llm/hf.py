@@ -16,6 +16,9 @@ Decoding rules (see ``docs/design/llm-backends.md``):
   only the sampling settings (temperature, top-p, seed) must agree within a chunk;
 * a prompt that leaves no room in the context window yields ``finish_reason="context_limit"``
   without generating; otherwise ``max_new_tokens`` shrinks to what fits.
+
+``HFLLM.engine()`` gives the same model without lockstep chunks: a continuous decode batch that
+requests join and leave between tokens (``cmat.llm.hf_engine``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from cmat.errors import ConfigError, require
 from cmat.llm._prefix import PrefixStore
-from cmat.types import Completion, Conversation, FinishReason, GenerationConfig
+from cmat.llm._stopping import StopRule, finish
+from cmat.types import Completion, Conversation, GenerationConfig
+
+if TYPE_CHECKING:
+    from cmat.llm.hf_engine import HFEngine
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +157,20 @@ class HFLLM:
         with self._lock:
             return self._generate_locked(batch, list(configs))
 
+    def engine(self, batch_size: int | None = None) -> HFEngine:
+        """A continuous-batching engine on this model (:class:`cmat.llm.hf_engine.HFEngine`):
+        requests join and leave the decode batch between steps. ``batch_size`` bounds its rows
+        (default: this backend's ``batch_size``)."""
+        from cmat.llm.hf_engine import HFEngine
+
+        return HFEngine(self, batch_size=batch_size)
+
+    @property
+    def pad_id(self) -> int:
+        """The id written into padding positions (masked out, so any id will do)."""
+        pad = self.tokenizer.pad_token_id
+        return int(pad) if pad is not None else 0
+
     def count_tokens(self, conversation: Conversation) -> int:
         """Prompt tokens of ``conversation`` with the chat template and generation prompt."""
         with self._lock:
@@ -161,14 +182,11 @@ class HFLLM:
         results: list[Completion | None] = [None] * len(batch)
         groups: dict[tuple[float, float, int | None], list[_Job]] = {}
         for index, (conversation, cfg) in enumerate(zip(batch, cfgs, strict=True)):
-            ids = self._encode(conversation)
-            room = self.max_context - len(ids)
-            if room < 1:
-                results[index] = Completion("", "context_limit", prompt_tokens=len(ids))
-            elif cfg.max_new_tokens < 1:
-                results[index] = Completion("", "length", prompt_tokens=len(ids))
+            job = self._admit(index, conversation, cfg)
+            if isinstance(job, Completion):
+                results[index] = job
             else:
-                groups.setdefault(_sampling_key(cfg), []).append(_Job(index, ids, min(cfg.max_new_tokens, room), cfg))
+                groups.setdefault(_sampling_key(cfg), []).append(job)
         for jobs in groups.values():
             for job, completion in self._generate_group(jobs):
                 results[job.index] = completion
@@ -188,6 +206,17 @@ class HFLLM:
             for chunk in self._chunks(jobs):
                 out.extend(zip(chunk, self._generate_chunk(chunk, cfg), strict=True))
         return out
+
+    def _admit(self, index: int, conversation: Conversation, cfg: GenerationConfig) -> _Job | Completion:
+        """The job of one request, or its completion when nothing may be generated: a prompt
+        with no room left in the window (``context_limit``) or ``max_new_tokens < 1``."""
+        ids = self._encode(conversation)
+        room = self.max_context - len(ids)
+        if room < 1:
+            return Completion("", "context_limit", prompt_tokens=len(ids))
+        if cfg.max_new_tokens < 1:
+            return Completion("", "length", prompt_tokens=len(ids))
+        return _Job(index, ids, min(cfg.max_new_tokens, room), cfg)
 
     def _encode(self, conversation: Conversation) -> list[int]:
         # Render then tokenize without special tokens: the template already holds BOS etc.
@@ -215,11 +244,10 @@ class HFLLM:
         torch = self._torch
         shared, cache = self._prefixes.lookup([j.ids for j in chunk]) if self._prefixes else (0, None)
         width = max(len(j.ids) for j in chunk)
-        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        # Padding goes after the shared (cached) prefix: [prefix | pads | rest of the prompt].
-        rows = [(j.ids[:shared], [pad] * (width - len(j.ids)), j.ids[shared:]) for j in chunk]
-        input_ids = torch.tensor([p + q + r for p, q, r in rows], device=self.device)
-        mask = torch.tensor([[1] * len(p) + [0] * len(q) + [1] * len(r) for p, q, r in rows], device=self.device)
+        pad = self.pad_id
+        ids, masks = left_padded([j.ids for j in chunk], shared, pad)
+        input_ids = torch.tensor(ids, device=self.device)
+        mask = torch.tensor(masks, device=self.device)
         stopper = _make_stopper(self._tf.StoppingCriteria, torch)(
             self.tokenizer, width, [j.budget for j in chunk], [j.cfg.stop for j in chunk], self._eos_ids,
             [j.cfg.repeat_stop for j in chunk],
@@ -256,21 +284,15 @@ class HFLLM:
     ) -> Completion:
         """Trim one generated row to what the sequence really produced and decide why it ended."""
         end = finished_at if finished_at is not None else min(len(tokens), job.budget)
-        tokens = tokens[:end]
-        reason: FinishReason = "length"
-        if tokens and tokens[-1] in self._eos_ids:
-            reason = "stop"
-        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
-        cut = _first_stop(text, stop)
-        if cut is not None:
-            text, reason = text[:cut], "stop"
-        return Completion(text, reason, prompt_tokens=len(job.ids), completion_tokens=len(tokens))
+        return finish(self.tokenizer, self._eos_ids, tokens[:end], len(job.ids), stop)
 
 
-def _first_stop(text: str, stop: Sequence[str]) -> int | None:
-    """Index of the earliest stop string in ``text`` (None when there is none)."""
-    hits = [i for i in (text.find(s) for s in stop if s) if i >= 0]
-    return min(hits) if hits else None
+def left_padded(prompts: Sequence[list[int]], shared: int, pad: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Rows and attention masks of ``prompts`` padded to one width; the padding goes after the
+    first ``shared`` tokens (a cached common prefix): ``[prefix | pads | rest of the prompt]``."""
+    width = max(len(p) for p in prompts)
+    rows = [(p[:shared], [pad] * (width - len(p)), p[shared:]) for p in prompts]
+    return [a + b + c for a, b, c in rows], [[1] * len(a) + [0] * len(b) + [1] * len(c) for a, b, c in rows]
 
 
 def _make_stopper(base: Any, torch: Any) -> Any:
@@ -278,54 +300,27 @@ def _make_stopper(base: Any, torch: Any) -> Any:
 
     class _Stopper(base):
         """Marks each sequence done at EOS, its first stop string or its own token budget
-        (stop strings and budgets are per sequence)."""
+        (stop strings and budgets are per sequence; see ``cmat.llm._stopping.StopRule``)."""
 
         def __init__(
             self, tokenizer: Any, prompt_width: int, budgets: list[int], stops: list[tuple[str, ...]], eos: set[int],
             repeats: list[int] | None = None,
         ) -> None:
-            self.tokenizer, self.prompt_width, self.budgets = tokenizer, prompt_width, budgets
-            self.repeats = repeats or [0] * len(budgets)
-            self.stops = [tuple(s for s in stop if s) for stop in stops]
-            # A character may need up to 4 byte-level tokens: look back far enough.
-            self.window = 4 * max((len(s) for stop in self.stops for s in stop), default=0) + 4
-            self.eos = eos
+            self.tokenizer, self.prompt_width = tokenizer, prompt_width
+            repeats = repeats or [0] * len(budgets)
+            self.rules = [StopRule(b, s, eos, r) for b, s, r in zip(budgets, stops, repeats, strict=True)]
             self.finished_at: list[int | None] = [None] * len(budgets)
 
         def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
             step = input_ids.shape[1] - self.prompt_width
-            last = input_ids[:, -1].tolist()
-            for row, budget in enumerate(self.budgets):
-                if self.finished_at[row] is None and (
-                    step >= budget or last[row] in self.eos or self._hit(input_ids[row], self.stops[row])
-                    or _looping(input_ids[row, self.prompt_width:], self.repeats[row])
-                ):
+            generated = input_ids[:, self.prompt_width :].tolist()
+            for row, rule in enumerate(self.rules):
+                if self.finished_at[row] is None and rule.ended(self.tokenizer, generated[row]):
                     self.finished_at[row] = step
             done = [f is not None for f in self.finished_at]
             return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
-        def _hit(self, row: Any, stop: tuple[str, ...]) -> bool:
-            if not stop:
-                return False
-            start = max(self.prompt_width, row.shape[0] - self.window)
-            tail = self.tokenizer.decode(row[start:].tolist(), skip_special_tokens=True)
-            return any(s in tail for s in stop)
-
     return _Stopper
-
-
-MAX_LOOP_PERIOD = 32
-
-
-def _looping(generated: Any, span: int) -> bool:
-    """Whether the last ``span`` generated tokens repeat with a period of at most ``MAX_LOOP_PERIOD``
-    (each equals the token one period earlier): a reply stuck in a loop until its budget."""
-    if span <= 0 or generated.shape[0] < span + 1:
-        return False
-    for period in range(1, min(MAX_LOOP_PERIOD, generated.shape[0] - span) + 1):
-        if bool((generated[-span:] == generated[-span - period : -period]).all()):
-            return True
-    return False
 
 
 def _merge_adapter(model: Any, adapter: str) -> Any:

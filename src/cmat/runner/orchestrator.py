@@ -14,6 +14,13 @@ environment step (a shell command, a remote database) does not hold the whole ba
 runs while the others generate. Greedy outputs do not depend on batch composition (see
 ``cmat.llm.hf``), so both modes give the same records.
 
+With ``batching="continuous"`` and every role on one backend that offers an engine
+(``HFLLM.engine()``, :class:`cmat.llm.base.Engine`), there are no rounds: each request is
+submitted into the engine's running decode batch, and each completion is handed back as soon as
+its sequence ends, so the episode steps its environment and submits its next request while the
+other sequences keep decoding (inline between decode steps, or on the ``env_workers`` pool).
+Other backends keep the lockstep loop.
+
 An episode whose environment raises is recorded with the ``error`` outcome (a resumed run
 retries it) instead of stopping the whole evaluation. ``on_record`` is always called from the
 calling thread.
@@ -21,6 +28,7 @@ calling thread.
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -29,12 +37,18 @@ from dataclasses import dataclass
 
 from cmat.agents.setup import AgentSetup
 from cmat.envs.base import Env, Task
+from cmat.errors import BackendError, ConfigError
+from cmat.llm.base import Engine
 from cmat.runner.batching import Roles, serve
 from cmat.runner.episode import EpisodeGen, Request, error_record, run_episode
 from cmat.trajectories.schema import Trajectory
 from cmat.types import Completion
 
-__all__ = ["Roles", "run_many"]
+__all__ = ["BATCHING", "Roles", "run_many"]
+
+log = logging.getLogger(__name__)
+
+BATCHING = ("lockstep", "continuous")
 
 
 @dataclass
@@ -87,17 +101,42 @@ def run_many(
     agent_for: Callable[[Task], AgentSetup] | None = None,
     env_workers: int = 0,
     gather_s: float = 0.05,
+    batching: str = "lockstep",
 ) -> None:
     """Run every task, at most ``concurrency`` at once; call ``on_record`` as each finishes.
 
     ``env_workers`` threads step environments while batches generate (0: inline, between
     batches); ``gather_s`` is how long a batch waits for episodes still stepping.
+    ``batching="continuous"`` streams requests through the backend's engine when every role
+    uses one backend that has one (else it falls back to lockstep, with a warning).
     """
+    if batching not in BATCHING:
+        raise ConfigError(f"batching must be one of {', '.join(BATCHING)}; got '{batching}'")
+    queue, concurrency = iter(tasks), max(1, concurrency)
+    engine = _engine_for(roles) if batching == "continuous" else None
     if env_workers <= 0:
-        _run_inline(iter(tasks), make_env, roles, on_record, max(1, concurrency), agent_for)
+        if engine is not None:
+            _Stream(engine, roles, on_record, make_env, agent_for, None).run(queue, concurrency)
+        else:
+            _run_inline(queue, make_env, roles, on_record, concurrency, agent_for)
         return
     with ThreadPoolExecutor(max_workers=env_workers, thread_name_prefix="cmat-env") as pool:
-        _run_pooled(iter(tasks), make_env, roles, on_record, max(1, concurrency), agent_for, pool, gather_s)
+        if engine is not None:
+            _Stream(engine, roles, on_record, make_env, agent_for, pool).run(queue, concurrency)
+        else:
+            _run_pooled(queue, make_env, roles, on_record, concurrency, agent_for, pool, gather_s)
+
+
+def _engine_for(roles: Roles) -> Engine | None:
+    """The continuous engine of the one backend serving every role, or None (with a warning)."""
+    backends = {id(llm): llm for llm in roles.llms.values()}
+    make = getattr(next(iter(backends.values())), "engine", None) if len(backends) == 1 else None
+    if not callable(make):
+        names = ", ".join(sorted({llm.name for llm in roles.llms.values()}))
+        log.warning("continuous batching needs every role on one backend with an engine (hf); %s: lockstep", names)
+        return None
+    engine: Engine = make()
+    return engine
 
 
 def _serve(roles: Roles, ready: list[_Live]) -> list[Completion]:
@@ -162,3 +201,68 @@ def _run_pooled(
         batch, ready = ready, []
         for episode, completion in zip(batch, _serve(roles, batch), strict=True):
             stepping.add(pool.submit(_advance, episode, completion))
+
+
+class _Stream:
+    """The continuous loop: episodes submit into one engine and advance as their replies end."""
+
+    def __init__(
+        self, engine: Engine, roles: Roles, on_record: Callable[[Trajectory], None], make_env: Callable[[], Env],
+        agent_for: Callable[[Task], AgentSetup] | None, pool: ThreadPoolExecutor | None,
+    ) -> None:
+        self.engine, self.roles, self.on_record, self.make_env = engine, roles, on_record, make_env
+        self.agent_for, self.pool = agent_for, pool
+        self.waiting: dict[int, _Live] = {}  # ticket -> the episode whose request it is
+        self.stepping: set[Future[_Step]] = set()  # episodes starting or stepping on the pool
+
+    def run(self, queue: Iterator[Task], concurrency: int) -> None:
+        exhausted = False
+        while True:
+            while not exhausted and len(self.waiting) + len(self.stepping) < concurrency:
+                task = next(queue, None)
+                if task is None:
+                    exhausted = True
+                    break
+                self._start(task)
+            if not self.waiting and not self.stepping:
+                return
+            if self.stepping:  # without requests in flight, wait for an episode to need the model
+                self._collect(timeout=0.0 if self.waiting else None)
+                if not self.waiting:
+                    continue
+            self._step()
+
+    def _start(self, task: Task) -> None:
+        agent = self.agent_for(task) if self.agent_for else None
+        if self.pool is None:
+            self._place(_start(task, self.make_env, agent))
+        else:
+            self.stepping.add(self.pool.submit(_start, task, self.make_env, agent))
+
+    def _place(self, step: _Step) -> None:
+        """Submit an episode's pending request, or record a finished episode."""
+        if isinstance(step, Trajectory):
+            self.on_record(step)
+            return
+        _, config = self.roles.route(step.pending.role)
+        self.waiting[self.engine.submit(step.pending.conversation, config)] = step
+
+    def _collect(self, timeout: float | None) -> None:
+        for future in wait(self.stepping, timeout=timeout, return_when=FIRST_COMPLETED).done:
+            self.stepping.discard(future)
+            self._place(future.result())  # _start/_advance turn every exception into a record
+
+    def _step(self) -> None:
+        started = time.perf_counter()
+        finished = self.engine.step()
+        spent = time.perf_counter() - started
+        if not finished and not self.engine.pending:
+            raise BackendError(f"the engine holds no request, yet {len(self.waiting)} are waiting for one")
+        for episode in self.waiting.values():  # every request in flight waited for this step
+            episode.llm_s += spent
+        for ticket, completion in finished:
+            episode = self.waiting.pop(ticket)
+            if self.pool is None:
+                self._place(_advance(episode, completion))
+            else:
+                self.stepping.add(self.pool.submit(_advance, episode, completion))

@@ -123,6 +123,11 @@ class TuneConfig:
     repeat_stop: int = field(
         default=0, metadata={"help": "end a looping reply after N repeated tokens (evaluating, collecting; 0 = off)"}
     )
+    batching: str = field(
+        default="lockstep",
+        metadata={"help": "evaluation and collection, hf: lockstep or continuous (see cmat eval --batching)",
+                  "choices": ["lockstep", "continuous"]},
+    )
     executor: str = field(
         default="local",
         metadata={"help": "evaluation and collection: local (one process) or ray (episodes over Ray workers)",
@@ -153,7 +158,7 @@ def _eval(cfg: TuneConfig, out: Path, adapter: str | None = None, **extra: Any) 
     eval_cfg = EvalConfig(out=str(out), env=cfg.env, model=model, adapter=adapter,
                           data=extra.pop("data", cfg.eval_data), limit=extra.pop("limit", cfg.eval_limit),
                           concurrency=cfg.concurrency, max_new_tokens=cfg.max_new_tokens, repeat_stop=cfg.repeat_stop,
-                          executor=cfg.executor,
+                          batching=cfg.batching, executor=cfg.executor,
                           ray_address=cfg.ray_address, ray_workers=cfg.ray_workers, **extra)
     _stage(cfg, f"evaluating {adapter or model} -> {out}")
     return evaluate(eval_cfg, progress=cfg.progress)
