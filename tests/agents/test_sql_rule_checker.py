@@ -171,7 +171,7 @@ def test_invalid_format_and_invalid_action_explain_the_protocol() -> None:
     assert "Action: Operation" in bad_action.feedback and "Final Answer:" in bad_action.feedback
 
 
-QUERIED = history((operation("SELECT `Call sign` FROM `Radio Stations`"), "[('KXYZ',)]"))
+QUERIED = history((operation("SELECT `Call sign` FROM `Radio Stations`"), "[('KXYZ', 12), ('KABC', 3.5)]"))
 
 
 @pytest.mark.parametrize(
@@ -309,3 +309,40 @@ def test_the_value_check_can_be_turned_off_and_needs_a_question() -> None:
     assert not _value_verdict(sql, "Total of Iran?").approve
     assert CHECKER.verify(make_ctx(operation(sql), schema={"Olympic_medal_counts": ["Nation", "Total"]},
                                    data={"description": "Total of Iran?"})).approve
+
+
+QUERY = operation("SELECT `Call sign` FROM `Radio Stations` WHERE `Class` = 'D'")
+
+
+@pytest.mark.parametrize(
+    ("result", "reply"),
+    [
+        ("[('KXYZ',), ('KABC',)]", answer('["KXYZ", "KABC"]')),
+        ("[('KXYZ',)]", answer('["kxyz"]')),  # any letter case
+        ("[(26,)]", answer('["26.0"]')),  # numbers by value
+        ("[(9.41921052631579,)]", answer('["9.41921052631579"]')),
+        ("[('62,129',)]", answer("[62129]")),
+        ("[(\"Checco D'Angelo\",)]", answer('["Checco D\'Angelo"]')),  # the repr escapes; the cell does not
+        ("[('x',)]" + "y" * 800, answer('["anything"]')),  # cut short: not checked
+    ],
+)
+def test_an_answer_from_the_last_result_is_approved(result: str, reply: str) -> None:
+    ctx = make_ctx(reply, conversation=history((QUERY, result)))
+    assert FULL.verify(ctx).approve
+
+
+def test_an_answer_after_an_empty_result_or_not_in_it_is_rejected() -> None:
+    empty = FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=history((QUERY, "[]"))))
+    assert not empty.approve and empty.details == {"rule": "empty_result"}
+    assert "returned no rows" in empty.feedback
+    made_up = FULL.verify(make_ctx(answer('["done"]'), conversation=history((QUERY, "[('KXYZ',)]"))))
+    assert not made_up.approve and made_up.details == {"rule": "answer_not_in_result", "missing": ["done"]}
+    assert "'done'" in made_up.feedback and "[('KXYZ',)]" in made_up.feedback
+    # the last successful query counts: an error after it does not hide it, a later query replaces it
+    error = "1054 (42S22): Unknown column 'Foo' in 'field list'"
+    later = history((QUERY, "[('KXYZ',)]"), (operation("SELECT Foo FROM `Radio Stations`"), error))
+    assert FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=later)).approve
+    replaced = history((QUERY, "[('KXYZ',)]"), (QUERY, "[]"))
+    assert FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=replaced)).details["rule"] == "empty_result"
+    off = SQLRuleChecker(check_answers=False)
+    assert off.verify(make_ctx(answer('["done"]'), conversation=history((QUERY, "[]")))).approve

@@ -21,12 +21,14 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers._sql_answers import answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_repair import repair, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
+from cmat.envs.dbbench.backends import MAX_OBSERVATION
 from cmat.envs.dbbench.data import MUTATION_TYPES
 from cmat.envs.dbbench.env import parse_reply
 from cmat.types import Message
@@ -55,6 +57,8 @@ class SQLRuleChecker(FindingChecker):
     max_quoted_chars: int = 200
     # Values that conditions compare with must be stated in the question (``_sql_values``).
     check_values: bool = True
+    # A query task's answer must be in the last successful query's result (``_sql_answers``).
+    check_answers: bool = True
     # Name repairs (``_sql_repair``) chained on one statement before giving up.
     max_repairs: int = 4
 
@@ -102,6 +106,9 @@ class SQLRuleChecker(FindingChecker):
         if not _is_list_literal(content):
             feedback = render("rule_answer_format", answer=clip(content, self.max_quoted_chars))
             return Finding("answer_format", feedback, {"answer": content[: self.max_quoted_chars]})
+        result = _last_result(ctx.conversation)
+        if self.check_answers and result is not None:
+            return answer_not_in_result(content, result, MAX_OBSERVATION)
         return None
 
     # -- operations ---------------------------------------------------------------------------
@@ -185,6 +192,16 @@ def _is_list_literal(text: str) -> bool:
     except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
         return False
     return True
+
+
+def _last_result(conversation: Sequence[Message]) -> str | None:
+    """The observation of the last operation that ran without a database error, or None."""
+    last = None
+    for reply, observation in itertools.pairwise(conversation):
+        if reply.role == "assistant" and observation.role == "user" and parse_reply(reply.content).kind == "operation" \
+                and sql_error(observation.content) is None:
+            last = observation.content
+    return last
 
 
 def _succeeded(conversation: Sequence[Message], *, mutating: bool) -> bool:
