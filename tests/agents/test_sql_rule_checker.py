@@ -346,3 +346,28 @@ def test_an_answer_after_an_empty_result_or_not_in_it_is_rejected() -> None:
     assert FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=replaced)).details["rule"] == "empty_result"
     off = SQLRuleChecker(check_answers=False)
     assert off.verify(make_ctx(answer('["done"]'), conversation=history((QUERY, "[]")))).approve
+
+
+@pytest.mark.parametrize("style", ["plain", "crowd"])
+def test_generated_gold_answers_come_from_the_gold_result(style: str) -> None:
+    """No false positive of the answer check: the gold answer after the gold query's real result."""
+    from cmat.agents.checker_base import CheckContext
+    from cmat.envs.base import Task
+    from cmat.envs.dbbench.env import DBBenchEnv
+    from cmat.tasks import generate_tasks
+    from cmat.types import Message
+
+    checked = 0
+    for i, entry in enumerate(generate_tasks(80, seed=43, style=style)):
+        if entry["type"][0] in MUTATION_TYPES:
+            continue
+        task = Task(str(i), "dbbench", entry["type"][0], entry)
+        env = DBBenchEnv()
+        messages = env.reset(task)
+        query, final = gold_replies(task)
+        messages += [Message("assistant", query), Message("user", env.step(query).observation or "")]
+        ctx = CheckContext(task, messages[2].content, messages, final, env.parse(final), env.name, env.schema())
+        env.close()
+        assert FULL.verify(ctx).approve, (entry["description"], messages[-1].content, final)
+        checked += 1
+    assert checked > 25
