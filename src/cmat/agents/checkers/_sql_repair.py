@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from cmat.agents.checkers._sql_text import Finding, closest, name_pattern, segments
+from cmat.envs.dbbench.env import SQL_BLOCK
 
 Schema = dict[str, list[str]]
 
@@ -61,13 +62,10 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     return None
 
 
-_SQL_BLOCK = re.compile(r"```sql\n([\s\S]*?)\n```")  # the block the environment executes
-
-
 def replace_sql(reply: str, new: str) -> str:
     """``reply`` with the statement of its first SQL block replaced by ``new`` (the thought and
     the action line kept); a reply without one becomes a plain operation."""
-    block = _SQL_BLOCK.search(reply)
+    block = SQL_BLOCK.search(reply)
     if block:
         return reply[: block.start(1)] + new + reply[block.end(1) :]
     thought = re.split(r"\n?Action:", reply, maxsplit=1)[0].strip()

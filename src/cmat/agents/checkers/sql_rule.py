@@ -95,10 +95,11 @@ class SQLRuleChecker(FindingChecker):
         if ctx.task.type in MUTATION_TYPES:
             # The answer text is not judged; the table is. Answering before any change
             # succeeded leaves the table as it was, which is never what the task asks.
-            if not _succeeded(ctx.conversation, mutating=True):
+            if not _changed(ctx.conversation):
                 return Finding("answer_before_change", render("rule_answer_before_change"), {})
             return None
-        if not _succeeded(ctx.conversation, mutating=False):
+        result = _last_result(ctx.conversation)
+        if result is None:
             return Finding("answer_without_query", render("rule_answer_without_query"), {})
         content = ctx.action.content.strip()
         if not content:
@@ -106,8 +107,7 @@ class SQLRuleChecker(FindingChecker):
         if not _is_list_literal(content):
             feedback = render("rule_answer_format", answer=clip(content, self.max_quoted_chars))
             return Finding("answer_format", feedback, {"answer": content[: self.max_quoted_chars]})
-        result = _last_result(ctx.conversation)
-        if self.check_answers and result is not None:
+        if self.check_answers:
             return answer_not_in_result(content, result, MAX_OBSERVATION)
         return None
 
@@ -204,14 +204,14 @@ def _last_result(conversation: Sequence[Message]) -> str | None:
     return last
 
 
-def _succeeded(conversation: Sequence[Message], *, mutating: bool) -> bool:
-    """Whether an operation (a mutating one if asked) ran without a database error."""
+def _changed(conversation: Sequence[Message]) -> bool:
+    """Whether an INSERT/UPDATE/DELETE/REPLACE ran without a database error."""
     for reply, observation in itertools.pairwise(conversation):
         if reply.role != "assistant" or observation.role != "user":
             continue
         action = parse_reply(reply.content)
         if action.kind != "operation" or sql_error(observation.content) is not None:
             continue
-        if not mutating or _MUTATING_SQL.match(action.content):
+        if _MUTATING_SQL.match(action.content):
             return True
     return False

@@ -21,7 +21,7 @@ from cmat.evaluation.dbbench_scoring import is_correct
 from cmat.types import Message, Outcome
 
 _ACTION = re.compile(r"Action: (.*?)\n")
-_SQL_BLOCK = re.compile(r"```sql\n([\s\S]*?)\n```")
+SQL_BLOCK = re.compile(r"```sql\n([\s\S]*?)\n```")  # the block AgentBench executes
 _FINAL_ANSWER = re.compile(r"\nFinal Answer:(.*)")
 
 
@@ -39,7 +39,7 @@ def parse_reply(reply: str) -> Action:
     """Parse a reply the way AgentBench's loop does (without executing anything)."""
     action = _ACTION.search(reply)
     if action and action.group(1) == "Operation":
-        block = _SQL_BLOCK.search(reply)
+        block = SQL_BLOCK.search(reply)
         if not block:
             return Action("invalid_format", "", reply)
         return Action("operation", block.group(1).strip().replace("\n", " "), reply)
