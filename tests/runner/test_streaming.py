@@ -131,6 +131,32 @@ def test_backends_without_an_engine_fall_back_to_lockstep(caplog: pytest.LogCapt
         run_many(_tasks(1), CountEnv, Roles.single(plain, GenerationConfig()), out.append, batching="fast")
 
 
+def test_auto_streams_where_an_engine_exists_and_falls_back_silently(caplog: pytest.LogCaptureFixture) -> None:
+    streaming, out = StreamingMock(), list[Trajectory]()
+    run_many(_tasks(3), CountEnv, Roles.single(streaming, GenerationConfig()), out.append, 3, batching="auto")
+    assert len(streaming.engines) == 1 and len(out) == 3
+    plain = MockLLM(default="abc")
+    with caplog.at_level(logging.INFO):
+        run_many(_tasks(2), CountEnv, Roles.single(plain, GenerationConfig()), out.append, 2, batching="auto")
+    assert len(out) == 5 and plain.batch_sizes[0] == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+class UnsupportedMock(StreamingMock):
+    """A model whose cache the engine cannot split (as ``_kvcache.check_supported`` refuses)."""
+
+    def engine(self) -> StepEngine:
+        raise ConfigError("continuous batching supports full-attention layers only")
+
+
+def test_auto_falls_back_on_an_unsupported_model_and_continuous_says_why() -> None:
+    model, out = UnsupportedMock(), list[Trajectory]()
+    run_many(_tasks(2), CountEnv, Roles.single(model, GenerationConfig()), out.append, 2, batching="auto")
+    assert len(out) == 2  # served by generate, in lockstep
+    with pytest.raises(ConfigError, match="full-attention"):
+        run_many(_tasks(1), CountEnv, Roles.single(model, GenerationConfig()), out.append, batching="continuous")
+
+
 def test_greedy_continuous_rollouts_equal_lockstep_ones(tiny_runner_llm: Any) -> None:
     """The tiny random model with a Checker on the same backend (other budget and stop strings):
     the streaming loop gives the very records of the lockstep loop, inline and on a pool."""

@@ -54,11 +54,12 @@ class EvalConfig:
         default=4, metadata={"help": "threads stepping environments while batches generate (0: between batches)"}
     )
     batching: str = field(
-        default="lockstep",
+        default="auto",
         metadata={"help": "hf: lockstep (each round's requests decode together, a batch lasts as long as its "
                           "longest reply) or continuous (requests join and leave the decode batch between "
-                          "tokens); other backends always use lockstep",
-                  "choices": ["lockstep", "continuous"]},
+                          "tokens); auto: continuous where every role is on one hf model, else lockstep. "
+                          "Greedy records are the same in every mode",
+                  "choices": ["auto", "lockstep", "continuous"]},
     )
     executor: str = field(
         default="local",
@@ -142,8 +143,6 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "context_budget": cfg.context_budget,
         "mode": cfg.mode,
     }
-    if cfg.batching != "lockstep":
-        manifest["batching"] = cfg.batching
     if cfg.env == "os":
         from cmat.envs.os_interaction.data import default_scripts
 

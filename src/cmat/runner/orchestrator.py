@@ -19,7 +19,10 @@ With ``batching="continuous"`` and every role on one backend that offers an engi
 submitted into the engine's running decode batch, and each completion is handed back as soon as
 its sequence ends, so the episode steps its environment and submits its next request while the
 other sequences keep decoding (inline between decode steps, or on the ``env_workers`` pool).
-Other backends keep the lockstep loop.
+Other backends keep the lockstep loop (with a warning). ``batching="auto"`` (the CLI default)
+picks continuous where it is available and lockstep silently elsewhere: a mock or remote
+backend, a Checker or reflector on its own model, or a model whose cache the engine cannot
+split by rows.
 
 An episode whose environment raises is recorded with the ``error`` outcome (a resumed run
 retries it) instead of stopping the whole evaluation. ``on_record`` is always called from the
@@ -48,7 +51,7 @@ __all__ = ["BATCHING", "Roles", "run_many"]
 
 log = logging.getLogger(__name__)
 
-BATCHING = ("lockstep", "continuous")
+BATCHING = ("auto", "lockstep", "continuous")
 
 
 @dataclass
@@ -108,12 +111,13 @@ def run_many(
     ``env_workers`` threads step environments while batches generate (0: inline, between
     batches); ``gather_s`` is how long a batch waits for episodes still stepping.
     ``batching="continuous"`` streams requests through the backend's engine when every role
-    uses one backend that has one (else it falls back to lockstep, with a warning).
+    uses one backend that has one (else it falls back to lockstep, with a warning);
+    ``batching="auto"`` does the same without the warning.
     """
     if batching not in BATCHING:
         raise ConfigError(f"batching must be one of {', '.join(BATCHING)}; got '{batching}'")
     queue, concurrency = iter(tasks), max(1, concurrency)
-    engine = _engine_for(roles) if batching == "continuous" else None
+    engine = _engine_for(roles, warn=batching == "continuous") if batching != "lockstep" else None
     if env_workers <= 0:
         if engine is not None:
             _Stream(engine, roles, on_record, make_env, agent_for, None).run(queue, concurrency)
@@ -127,15 +131,24 @@ def run_many(
             _run_pooled(queue, make_env, roles, on_record, concurrency, agent_for, pool, gather_s)
 
 
-def _engine_for(roles: Roles) -> Engine | None:
-    """The continuous engine of the one backend serving every role, or None (with a warning)."""
+def _engine_for(roles: Roles, warn: bool) -> Engine | None:
+    """The continuous engine of the one backend serving every role, or None (lockstep; with a
+    warning when ``warn``). A model the engine does not support raises only when ``warn``."""
     backends = {id(llm): llm for llm in roles.llms.values()}
     make = getattr(next(iter(backends.values())), "engine", None) if len(backends) == 1 else None
     if not callable(make):
         names = ", ".join(sorted({llm.name for llm in roles.llms.values()}))
-        log.warning("continuous batching needs every role on one backend with an engine (hf); %s: lockstep", names)
+        if warn:
+            log.warning("continuous batching needs every role on one backend with an engine (hf); %s: lockstep",
+                        names)
         return None
-    engine: Engine = make()
+    try:
+        engine: Engine = make()
+    except ConfigError as err:
+        if warn:
+            raise
+        log.info("lockstep batching: %s", err)
+        return None
     return engine
 
 

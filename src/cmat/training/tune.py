@@ -124,9 +124,9 @@ class TuneConfig:
         default=0, metadata={"help": "end a looping reply after N repeated tokens (evaluating, collecting; 0 = off)"}
     )
     batching: str = field(
-        default="lockstep",
-        metadata={"help": "evaluation and collection, hf: lockstep or continuous (see cmat eval --batching)",
-                  "choices": ["lockstep", "continuous"]},
+        default="auto",
+        metadata={"help": "evaluation and collection: auto, lockstep or continuous (see cmat eval --batching)",
+                  "choices": ["auto", "lockstep", "continuous"]},
     )
     executor: str = field(
         default="local",
