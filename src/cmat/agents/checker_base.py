@@ -9,7 +9,7 @@ model (``rule``) simply returns without yielding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,6 +50,14 @@ class CheckContext:
     env_name: str
     schema: dict[str, list[str]] = field(default_factory=dict)
     dry_run: Callable[[str], str | None] | None = None
+
+
+def task_prompt(conversation: Sequence[Message]) -> str:
+    """The task message of an episode's conversation (``CheckContext.task_prompt``): the second
+    user message when the first is the task instruction (AgentBench's one-shot prompts), else the
+    first; empty when there is none."""
+    users = [m.content for m in conversation if m.role == "user"]
+    return users[1] if len(users) > 1 else (users[0] if users else "")
 
 
 CheckGen = Generator[Conversation, Completion, Verdict]

@@ -25,6 +25,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from cmat.agents.checker_base import task_prompt
 from cmat.agents.setup import AgentSetup
 from cmat.agents.templates import render
 from cmat.envs.base import Env, Evaluation, Task
@@ -167,7 +168,7 @@ def _revise(
     dry_run = getattr(env, "dry_run", None)
     revision = repairs = 0
     while True:
-        ctx = CheckContext(task, _task_text(context), list(context), reply, env.parse(reply), env.name,
+        ctx = CheckContext(task, task_prompt(context), list(context), reply, env.parse(reply), env.name,
                            schema, dry_run)
         verdict = yield from _as("checker", agent.checker.check(ctx))
         if verdict.approve:
@@ -194,11 +195,6 @@ def _revise(
             return reply, verdict
         reply = completion.text
         revision += 1
-
-
-def _task_text(context: Sequence[Message]) -> str:
-    users = [m.content for m in context if m.role == "user"]
-    return users[1] if len(users) > 1 else (users[0] if users else "")
 
 
 def _inject_memories(
@@ -239,7 +235,7 @@ def _reflect(
     """Write a lesson about the failed attempt; store it in long-term memory when there is one."""
     from cmat.memory.long_term import MemoryEntry, eval_scope
 
-    prompt = _task_text(result.conversation)
+    prompt = task_prompt(result.conversation)
     lesson: str = yield from _as(
         "reflection",
         agent.reflector.reflect(

@@ -30,13 +30,12 @@ from random import Random
 from typing import Any
 
 from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers._sql_repair import replace_sql
 from cmat.agents.checkers.sql_rule import SQLRuleChecker, sql_error
 from cmat.agents.templates import render
 from cmat.envs.base import Task
-from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.envs.dbbench.env import SQL_BLOCK, DBBenchEnv
 from cmat.tasks.gold import gold_replies
-
-_SQL_BLOCK = re.compile(r"```sql\n(.*?)\n```", re.S)
 
 
 def _mangle(name: str, rng: Random) -> str:
@@ -111,11 +110,11 @@ def _task(entry: dict[str, Any], task_id: str) -> Task:
 
 
 def _corrupted_reply(reply: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
-    match = _SQL_BLOCK.search(reply)
+    match = SQL_BLOCK.search(reply)
     if match is None:
         return None
     bad = corrupt_sql(match.group(1), entry, rng, kinds)
-    return None if bad is None else reply[: match.start(1)] + bad + reply[match.end(1) :]
+    return None if bad is None else replace_sql(reply, bad)
 
 
 def _verdict(checker: SQLRuleChecker, env: DBBenchEnv, task: Task, messages: list[Any], reply: str) -> Any:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cmat.agents.checker_base import CheckContext
+from cmat.agents.checker_base import CheckContext, task_prompt
 from cmat.agents.checkers import make_checker
 from cmat.agents.checkers.llm_checker import LLMChecker
 from cmat.agents.templates import render
@@ -81,8 +81,7 @@ def _messages(prompt: Sequence[dict[str, Any]]) -> list[Message]:
 
 def _example(checker: LLMChecker, env: str, pair: dict[str, Any], reply: str, target: str) -> dict[str, Any]:
     state = _messages(pair["prompt"])
-    users = [m.content for m in state if m.role == "user"]
-    task_text = users[1] if len(users) > 1 else (users[0] if users else "")
+    task_text = task_prompt(state)
     ctx = CheckContext(Task(str(pair.get("id", "")), env, str(pair.get("type", "")), {}), task_text, state, reply,
                        _parse(env, reply), env, schema_from_prompt(task_text))
     messages = [{"role": m.role, "content": m.content, "train": False} for m in checker.conversation(ctx)]
