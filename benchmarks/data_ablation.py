@@ -1,0 +1,114 @@
+"""The data ablation of a `cmat tune` run with a self-play round; prints one JSON object.
+
+Where does a round's gain come from: the gold trajectories, the model's own verified
+successes, or both? Three adapters of one tune run (``--run``, with rounds 0 and 1), each
+evaluated on the 60 DBBench dev tasks (greedy, no Checker):
+
+* gold  — round 0: the starting adapter (``init_adapter`` of the run, or the base model)
+  trained on the gold trajectories and correction examples (``round-0/sft/adapter``);
+* self  — the same starting adapter trained only on round 1's verified self-play successes
+  (``round-1/sft.jsonl``), with the run's SFT settings; trained here, in ``ROOT/data-ablation-TAG``;
+* both  — round 0, then round 1's successes (``round-1/sft/adapter``, rejection sampling).
+
+    python benchmarks/data_ablation.py --run runs/tune-cont --markdown
+
+Every stage is resumable: a finished adapter or evaluation is reused. Greedy records do not
+depend on ``--batching`` or ``--concurrency``; only the wall time does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+TYPES = ("SELECT", "INSERT", "UPDATE")
+
+
+def _self_adapter(run: Path, cfg: dict[str, Any], out: Path) -> str:
+    from cmat.runner.store import read_jsonl
+    from cmat.training import SFTSettings, train_sft
+
+    adapter = out / "sft" / "adapter"
+    if (adapter / "adapter_manifest.json").exists():
+        return str(adapter)
+    rows = [r for r in read_jsonl(run / "round-1" / "sft.jsonl") if r.get("source") not in ("chat", "critic")]
+    if not rows:
+        raise SystemExit(f"{run}/round-1/sft.jsonl holds no self-play successes to train on")
+    base = None if cfg["model"] == "hf" else cfg["model"].partition(":")[2]
+    train_sft(
+        rows,
+        SFTSettings(
+            output_dir=str(out / "sft"),
+            base_model=base,
+            epochs=cfg.get("epochs") or 1.0,
+            learning_rate=cfg["learning_rate"],
+            batch_size=cfg["batch_size"],
+            grad_accum=cfg["grad_accum"],
+            init_adapter=cfg.get("init_adapter"),
+            max_length=cfg["max_length"],
+            progress_bar=True,
+        ),
+    )
+    return str(adapter)
+
+
+def _evaluate(adapter: str, out: Path, args: argparse.Namespace, earlier: Path | None = None) -> dict[str, Any]:
+    """Evaluate ``adapter`` into ``out``; the tune run's own evaluation of it (``earlier``) is
+    copied in first, so its finished samples are reused and the run folder is left as it is."""
+    import shutil
+
+    from cmat.evaluation.run import EvalConfig, evaluate
+
+    if earlier is not None and (earlier / "results.jsonl").exists() and not out.exists():
+        shutil.copytree(earlier, out)
+
+    return evaluate(
+        EvalConfig(out=str(out), model="hf", adapter=adapter, concurrency=args.concurrency, batching=args.batching),
+        progress=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--run", required=True, help="a cmat tune output folder with round-0 and round-1")
+    parser.add_argument("--root", default="runs", help="where the self arm is trained and evaluations go")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--batching", default="continuous", choices=["lockstep", "continuous"])
+    parser.add_argument("--markdown", action="store_true", help="also print the table for docs/results.md")
+    args = parser.parse_args()
+    run = Path(args.run)
+    cfg = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    for need in (run / "round-0" / "sft" / "adapter", run / "round-1" / "sft" / "adapter"):
+        if not need.is_dir():
+            raise SystemExit(f"{need} is missing: the data ablation needs a finished round 0 and round-1 SFT")
+    out = Path(args.root) / f"data-ablation-{run.name}"
+    arms = {
+        "gold": str(run / "round-0" / "sft" / "adapter"),
+        "self": _self_adapter(run, cfg, out / "self"),
+        "both": str(run / "round-1" / "sft" / "adapter"),
+    }
+    report: dict[str, Any] = {"run": str(run), "init_adapter": cfg.get("init_adapter"), "arms": {}}
+    for name, adapter in arms.items():
+        earlier = run / "round-0" / "eval-sft" if name == "gold" else None
+        metrics = _evaluate(adapter, out / f"eval-{name}", args, earlier)
+        report["arms"][name] = {
+            "adapter": adapter,
+            "overall": metrics["overall"],
+            "n": metrics["n"],
+            "per_type": metrics["per_type"],
+            "outcomes": metrics["outcomes"],
+            "wall_s": metrics["wall_s"],
+        }
+    print(json.dumps(report))
+    if args.markdown:
+        print("\n| data | overall | " + " | ".join(TYPES) + " | adapter |")
+        print("|---|---|" + "---|" * len(TYPES) + "---|")
+        for name, arm in report["arms"].items():
+            per = " | ".join(f"{100 * arm['per_type'].get(t, 0.0):.1f}" for t in TYPES)
+            print(f"| {name} | {100 * arm['overall']:.1f} | {per} | `{arm['adapter']}` |")
+
+
+if __name__ == "__main__":
+    main()
