@@ -8,7 +8,10 @@ evaluated on the 60 DBBench dev tasks (greedy, no Checker):
   trained on the gold trajectories and correction examples (``round-0/sft/adapter``);
 * self  — the same starting adapter trained only on round 1's verified self-play successes
   (``round-1/sft.jsonl``), with the run's SFT settings; trained here, in ``ROOT/data-ablation-TAG``;
-* both  — round 0, then round 1's successes (``round-1/sft/adapter``, rejection sampling).
+* both  — round 0, then round 1's successes (``round-1/sft/adapter``, rejection sampling);
+* both, no Checker — round 1 collected again without the Checker (same tasks, adapter,
+  temperature and seed as the run's ``round-1/collect-s0``), then round 0 trained on those
+  successes with the same settings: what the Checker during collection adds.
 
     python benchmarks/data_ablation.py --run runs/tune-cont --markdown
 
@@ -28,14 +31,19 @@ TYPES = ("SELECT", "INSERT", "UPDATE")
 
 def _self_adapter(run: Path, cfg: dict[str, Any], out: Path) -> str:
     from cmat.runner.store import read_jsonl
+
+    rows = [r for r in read_jsonl(run / "round-1" / "sft.jsonl") if r.get("source") not in ("chat", "critic")]
+    if not rows:
+        raise SystemExit(f"{run}/round-1/sft.jsonl holds no self-play successes to train on")
+    return _sft(rows, cfg, out, cfg.get("init_adapter"))
+
+
+def _sft(rows: list[dict[str, Any]], cfg: dict[str, Any], out: Path, init: str | None) -> str:
     from cmat.training import SFTSettings, train_sft
 
     adapter = out / "sft" / "adapter"
     if (adapter / "adapter_manifest.json").exists():
         return str(adapter)
-    rows = [r for r in read_jsonl(run / "round-1" / "sft.jsonl") if r.get("source") not in ("chat", "critic")]
-    if not rows:
-        raise SystemExit(f"{run}/round-1/sft.jsonl holds no self-play successes to train on")
     base = None if cfg["model"] == "hf" else cfg["model"].partition(":")[2]
     train_sft(
         rows,
@@ -46,12 +54,44 @@ def _self_adapter(run: Path, cfg: dict[str, Any], out: Path) -> str:
             learning_rate=cfg["learning_rate"],
             batch_size=cfg["batch_size"],
             grad_accum=cfg["grad_accum"],
-            init_adapter=cfg.get("init_adapter"),
+            init_adapter=init,
             max_length=cfg["max_length"],
             progress_bar=True,
         ),
     )
     return str(adapter)
+
+
+def _no_checker_adapter(run: Path, cfg: dict[str, Any], out: Path, args: argparse.Namespace) -> str:
+    """Round 1 again, collected without the Checker, trained as the run trained round 1."""
+    from cmat.evaluation.run import EvalConfig, evaluate
+    from cmat.runner.store import read_jsonl
+    from cmat.tasks import curate, sft_examples
+
+    sample = json.loads((run / "round-1" / "collect-s0" / "run.json").read_text(encoding="utf-8"))
+    collect = out / "collect"
+    evaluate(
+        EvalConfig(
+            out=str(collect),
+            model=sample["model"],
+            adapter=sample["adapter"],
+            data=sample["data"],
+            limit=cfg["collect_tasks"],
+            mode="train",
+            checker="none",
+            temperature=sample["temperature"],
+            seed=sample["seed"],
+            max_new_tokens=sample["max_new_tokens"],
+            concurrency=args.concurrency,
+            batching=args.batching,
+        ),
+        progress=True,
+    )
+    kept, report = curate(read_jsonl(collect / "results.jsonl"))
+    (out / "curation.json").write_text(json.dumps({"kept": report.kept, "verified": report.verified}), encoding="utf-8")
+    if not kept:
+        raise SystemExit("collection without the Checker verified no success to train on")
+    return _sft(sft_examples(kept), cfg, out, str(run / "round-0" / "sft" / "adapter"))
 
 
 def _evaluate(adapter: str, out: Path, args: argparse.Namespace, earlier: Path | None = None) -> dict[str, Any]:
@@ -76,6 +116,9 @@ def main() -> None:
     parser.add_argument("--root", default="runs", help="where the self arm is trained and evaluations go")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--batching", default="continuous", choices=["lockstep", "continuous"])
+    parser.add_argument(
+        "--skip-no-checker", action="store_true", help="leave out the arm collected without the Checker"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table for docs/results.md")
     args = parser.parse_args()
     run = Path(args.run)
@@ -89,10 +132,14 @@ def main() -> None:
         "self": _self_adapter(run, cfg, out / "self"),
         "both": str(run / "round-1" / "sft" / "adapter"),
     }
+    if not args.skip_no_checker:
+        arms["both, no Checker"] = ""  # collected and trained below, after the other arms are evaluated
     report: dict[str, Any] = {"run": str(run), "init_adapter": cfg.get("init_adapter"), "arms": {}}
     for name, adapter in arms.items():
+        if name == "both, no Checker":
+            adapter = _no_checker_adapter(run, cfg, out / "no-checker", args)
         earlier = run / "round-0" / "eval-sft" if name == "gold" else None
-        metrics = _evaluate(adapter, out / f"eval-{name}", args, earlier)
+        metrics = _evaluate(adapter, out / f"eval-{name.replace(', ', '-').replace(' ', '-')}", args, earlier)
         report["arms"][name] = {
             "adapter": adapter,
             "overall": metrics["overall"],
