@@ -30,18 +30,35 @@ def run(args: argparse.Namespace) -> int:
     from cmat.training.tune import TuneConfig, tune
 
     summary = tune(from_namespace(TuneConfig, args))
+    columns, rows = summary_table(summary)
     table = Table(title="before / after", header_style="bold")
-    for column in ("stage", "overall", "SELECT", "INSERT", "UPDATE", "completed", "invalid action", "wall s"):
+    for column in columns:
         table.add_column(column, justify="left" if column == "stage" else "right")
-    for row in summary["rows"]:
-        per_type, outcomes = row.get("per_type") or {}, row.get("outcomes") or {}
-        table.add_row(
-            row["stage"], _pct(row.get("overall")), *(_pct(per_type.get(k)) for k in ("SELECT", "INSERT", "UPDATE")),
-            str(outcomes.get("completed", "")), str(outcomes.get("invalid_action", "")), str(row.get("wall_s", "")),
-        )
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
     print(f"adapter: {summary['adapter']}")
     return 0
+
+
+# The per-type columns: DBBench's three headline types (its per_type also holds the SELECT
+# subtypes); other environments show every type their rows have (OS: command, file, user, ...).
+HEADLINE_TYPES = {"dbbench": ("SELECT", "INSERT", "UPDATE")}
+
+
+def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The before/after table of a tune summary: column names and one row of cells per stage."""
+    env = (summary.get("config") or {}).get("env", "dbbench")
+    rows = summary["rows"]
+    types = HEADLINE_TYPES.get(env) or sorted({t for row in rows for t in (row.get("per_type") or {})})
+    columns = ["stage", "overall", *types, "completed", "task limit", "invalid action", "wall s"]
+    cells = []
+    for row in rows:
+        per_type, outcomes = row.get("per_type") or {}, row.get("outcomes") or {}
+        cells.append([row["stage"], _pct(row.get("overall")), *(_pct(per_type.get(k)) for k in types),
+                      *(str(outcomes.get(k, "")) for k in ("completed", "task_limit_reached", "invalid_action")),
+                      str(row.get("wall_s", ""))])
+    return columns, cells
 
 
 def _pct(value: float | None) -> str:
