@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from cmat.cli.tune_cmd import summary_table
 
 
@@ -23,3 +27,22 @@ def test_os_shows_its_own_types() -> None:
     assert columns == ["stage", "overall", "file", "log", "user", "completed", "task limit", "invalid action",
                        "wall s"]
     assert cells[0][:5] == ["base", "7.7", "18.2", "—", "0.0"] and cells[1][3] == "50.0"
+
+
+def test_the_command_prints_the_table_and_the_adapter(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import cmat.training.tune as tune_module
+    from cmat.cli.main import main
+
+    seen: list[Any] = []
+
+    def fake_tune(cfg: object) -> dict[str, object]:
+        seen.append(cfg)
+        return {"config": {"env": "os"}, "rows": [_row("base", 0.5, {"user": 0.5})], "adapter": "runs/x/adapter"}
+
+    monkeypatch.setattr(tune_module, "tune", fake_tune)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["tune", "--env", "os", "--out", "runs/x", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "user" in out and "50.0" in out and "adapter: runs/x/adapter" in out
+    assert seen[0].env == "os"
