@@ -23,46 +23,44 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 TYPES = ("SELECT", "INSERT", "UPDATE")
 
 
-def _self_adapter(run: Path, cfg: dict[str, Any], out: Path) -> str:
+def _run_config(run: Path) -> Any:
+    """The tune run's own ``TuneConfig`` (its ``config.json``)."""
+    from dataclasses import fields
+
+    from cmat.training.tune import TuneConfig
+
+    saved = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    return TuneConfig(**{f.name: saved[f.name] for f in fields(TuneConfig) if f.name in saved})
+
+
+def _sft(rows: list[dict[str, Any]], cfg: Any, out: Path, init: str | None) -> str:
+    """``rows`` trained as the run trains a round (``cmat.training.tune.sft_settings``); reused when done."""
+    from cmat.training import train_sft
+    from cmat.training.tune import sft_settings
+
+    adapter = out / "sft" / "adapter"
+    if not (adapter / "adapter_manifest.json").exists():
+        train_sft(rows, sft_settings(cfg, out / "sft", init))
+    return str(adapter)
+
+
+def _self_adapter(run: Path, cfg: Any, out: Path) -> str:
     from cmat.runner.store import read_jsonl
 
     rows = [r for r in read_jsonl(run / "round-1" / "sft.jsonl") if r.get("source") not in ("chat", "critic")]
     if not rows:
         raise SystemExit(f"{run}/round-1/sft.jsonl holds no self-play successes to train on")
-    return _sft(rows, cfg, out, cfg.get("init_adapter"))
+    return _sft(rows, cfg, out, cfg.init_adapter)
 
 
-def _sft(rows: list[dict[str, Any]], cfg: dict[str, Any], out: Path, init: str | None) -> str:
-    from cmat.training import SFTSettings, train_sft
-
-    adapter = out / "sft" / "adapter"
-    if (adapter / "adapter_manifest.json").exists():
-        return str(adapter)
-    base = None if cfg["model"] == "hf" else cfg["model"].partition(":")[2]
-    train_sft(
-        rows,
-        SFTSettings(
-            output_dir=str(out / "sft"),
-            base_model=base,
-            epochs=cfg.get("epochs") or 1.0,
-            learning_rate=cfg["learning_rate"],
-            batch_size=cfg["batch_size"],
-            grad_accum=cfg["grad_accum"],
-            init_adapter=init,
-            max_length=cfg["max_length"],
-            progress_bar=True,
-        ),
-    )
-    return str(adapter)
-
-
-def _no_checker_adapter(run: Path, cfg: dict[str, Any], out: Path, args: argparse.Namespace) -> str:
+def _no_checker_adapter(run: Path, cfg: Any, out: Path, args: argparse.Namespace) -> str:
     """Round 1 again, collected without the Checker, trained as the run trained round 1."""
     from cmat.evaluation.run import EvalConfig, evaluate
     from cmat.runner.store import read_jsonl
@@ -76,7 +74,7 @@ def _no_checker_adapter(run: Path, cfg: dict[str, Any], out: Path, args: argpars
             model=sample["model"],
             adapter=sample["adapter"],
             data=sample["data"],
-            limit=cfg["collect_tasks"],
+            limit=cfg.collect_tasks,
             mode="train",
             checker="none",
             temperature=sample["temperature"],
@@ -122,24 +120,27 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="also print the table for docs/results.md")
     args = parser.parse_args()
     run = Path(args.run)
-    cfg = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    cfg = _run_config(run)
     for need in (run / "round-0" / "sft" / "adapter", run / "round-1" / "sft" / "adapter"):
         if not need.is_dir():
             raise SystemExit(f"{need} is missing: the data ablation needs a finished round 0 and round-1 SFT")
     out = Path(args.root) / f"data-ablation-{run.name}"
-    arms = {
-        "gold": str(run / "round-0" / "sft" / "adapter"),
-        "self": _self_adapter(run, cfg, out / "self"),
-        "both": str(run / "round-1" / "sft" / "adapter"),
+    # name -> (evaluation folder, how to get the adapter: trained here on first use, then reused)
+    arms: dict[str, tuple[str, Callable[[], str]]] = {
+        "gold": ("eval-gold", lambda: str(run / "round-0" / "sft" / "adapter")),
+        "self": ("eval-self", lambda: _self_adapter(run, cfg, out / "self")),
+        "both": ("eval-both", lambda: str(run / "round-1" / "sft" / "adapter")),
     }
     if not args.skip_no_checker:
-        arms["both, no Checker"] = ""  # collected and trained below, after the other arms are evaluated
-    report: dict[str, Any] = {"run": str(run), "init_adapter": cfg.get("init_adapter"), "arms": {}}
-    for name, adapter in arms.items():
-        if name == "both, no Checker":
-            adapter = _no_checker_adapter(run, cfg, out / "no-checker", args)
+        arms["both, no Checker"] = (
+            "eval-both-no-Checker",
+            lambda: _no_checker_adapter(run, cfg, out / "no-checker", args),
+        )
+    report: dict[str, Any] = {"run": str(run), "init_adapter": cfg.init_adapter, "arms": {}}
+    for name, (folder, make_adapter) in arms.items():
+        adapter = make_adapter()
         earlier = run / "round-0" / "eval-sft" if name == "gold" else None
-        metrics = _evaluate(adapter, out / f"eval-{name.replace(', ', '-').replace(' ', '-')}", args, earlier)
+        metrics = _evaluate(adapter, out / folder, args, earlier)
         report["arms"][name] = {
             "adapter": adapter,
             "overall": metrics["overall"],

@@ -18,7 +18,7 @@ from cmat.envs.base import Task
 from cmat.evaluation.agent_factory import agent_factory, roles_for
 from cmat.llm.base import LLM
 from cmat.registry import get_env, make_llm
-from cmat.runner.orchestrator import run_many
+from cmat.runner.orchestrator import BATCHING, run_many
 from cmat.runner.store import ResultStore, write_json_atomic
 from cmat.trajectories.schema import Trajectory
 from cmat.types import Outcome
@@ -59,7 +59,7 @@ class EvalConfig:
                           "longest reply) or continuous (requests join and leave the decode batch between "
                           "tokens); auto: continuous where every role is on one hf model, else lockstep. "
                           "Greedy records are the same in every mode",
-                  "choices": ["auto", "lockstep", "continuous"]},
+                  "choices": list(BATCHING)},
     )
     executor: str = field(
         default="local",

@@ -29,11 +29,15 @@ import shutil
 import sys
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmat.errors import ConfigError
+from cmat.runner.orchestrator import BATCHING
 from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
 from cmat.training.tune_sources import TaskSource, correction_rows, gold_records, training_tasks
+
+if TYPE_CHECKING:
+    from cmat.training.sft import SFTSettings
 
 PRESETS: dict[str, dict[str, Any]] = {
     # The README's main job: gold trajectories only, one short SFT round (~64k training tokens);
@@ -126,7 +130,7 @@ class TuneConfig:
     batching: str = field(
         default="auto",
         metadata={"help": "evaluation and collection: auto, lockstep or continuous (see cmat eval --batching)",
-                  "choices": ["auto", "lockstep", "continuous"]},
+                  "choices": list(BATCHING)},
     )
     executor: str = field(
         default="local",
@@ -186,11 +190,26 @@ def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str 
     return records
 
 
+def _base_model(cfg: TuneConfig) -> str | None:
+    """The base model folder or id for training (None: the embedded model)."""
+    return None if cfg.model == "hf" else cfg.model.partition(":")[2]
+
+
+def sft_settings(cfg: TuneConfig, output_dir: Path, init_adapter: str | None) -> SFTSettings:
+    """The ``SFTSettings`` of a round's SFT (also used to retrain a round's data elsewhere, as
+    ``benchmarks/data_ablation.py`` does)."""
+    from cmat.training import SFTSettings
+
+    return SFTSettings(output_dir=str(output_dir), base_model=_base_model(cfg), epochs=cfg.epochs or 1.0,
+                       learning_rate=cfg.learning_rate, batch_size=cfg.batch_size, grad_accum=cfg.grad_accum,
+                       init_adapter=init_adapter, max_length=cfg.max_length, progress_bar=cfg.progress)
+
+
 def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pairs: list[dict[str, Any]],
            init_adapter: str | None = None) -> str:
-    from cmat.training import DPOSettings, SFTSettings, train_dpo, train_sft
+    from cmat.training import DPOSettings, train_dpo, train_sft
 
-    base = None if cfg.model == "hf" else cfg.model.partition(":")[2]
+    base = _base_model(cfg)
     sft_dir = round_dir / "sft"
     if not sft_rows and init_adapter:  # nothing new to imitate: the round keeps the adapter it continues
         _stage(cfg, f"{round_dir.name}: no new verified successes, SFT skipped")
@@ -198,10 +217,7 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
     else:
         if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
             _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
-            train_sft(sft_rows, SFTSettings(output_dir=str(sft_dir), base_model=base, epochs=cfg.epochs or 1.0,
-                                            learning_rate=cfg.learning_rate, batch_size=cfg.batch_size,
-                                            grad_accum=cfg.grad_accum, init_adapter=init_adapter,
-                                            max_length=cfg.max_length, progress_bar=cfg.progress))
+            train_sft(sft_rows, sft_settings(cfg, sft_dir, init_adapter))
         adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
         dpo_dir = round_dir / "dpo"
