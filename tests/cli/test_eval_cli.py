@@ -171,3 +171,27 @@ def test_batching_reaches_run_many_and_does_not_block_resuming(
     assert outcomes[0] == outcomes[1] and len(outcomes[0]) == 2
     assert _eval("--model", f"mock:{mock}", "--limit", "3", "--batching", "lockstep", "--out", str(plain)) == 0
     assert seen[-1] == "lockstep" and len((plain / "results.jsonl").read_text().splitlines()) == 3
+
+
+def test_revision_temperature_needs_a_checker_and_samples_the_revisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cmat.evaluation.agent_factory import roles_for
+    from cmat.evaluation.run import EvalConfig
+    from cmat.llm.mock import MockLLM
+
+    roles = roles_for(MockLLM(), EvalConfig(checker="rule", revision_temperature=0.8, seed=3))
+    assert roles.route("revision")[1].temperature == 0.8 and roles.route("assistant")[1].temperature == 0.0
+    assert "revision" not in roles_for(MockLLM(), EvalConfig(checker="rule")).configs
+    mock = tmp_path / "mock.yaml"
+    mock.write_text("default: 'I think the answer is 5.'\n")
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--revision-temperature", "0.8",
+                 "--out", str(tmp_path / "none")) == 2
+    assert "need a Checker" in capsys.readouterr().err
+    out = tmp_path / "sampled"
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--checker", "rule", "--revision-temperature", "0.8",
+                 "--out", str(out)) == 0
+    assert json.loads((out / "run.json").read_text())["revision_temperature"] == 0.8
+    plain = tmp_path / "plain"
+    assert _eval("--model", f"mock:{mock}", "--limit", "1", "--checker", "rule", "--out", str(plain)) == 0
+    assert "revision_temperature" not in json.loads((plain / "run.json").read_text())

@@ -99,13 +99,59 @@ def test_checker_rejects_then_revision_is_executed() -> None:
 
 
 def test_checker_gives_up_after_k_revisions_and_executes_last() -> None:
-    llm = MockLLM(default="ANSWER no")
+    llm = MockLLM(replies=["ANSWER no 1", "ANSWER no 2", "ANSWER no 3"])
     env = YesEnv()
     [record] = _run(llm, AgentSetup(checker=NoChecker(), revisions=2), env=env)
-    assert env.executed == ["ANSWER no"]
+    assert env.executed == ["ANSWER no 3"]
     assert sum(t.role == "checker" for t in record.turns) == 2
     final = [t for t in record.turns if t.role == "assistant" and t.step >= 0][-1]
     assert final.verdict and not final.verdict["approve"] and not final.trainable
+
+
+def test_a_greedy_revision_that_repeats_the_rejected_reply_ends_the_revisions() -> None:
+    llm = MockLLM(default="ANSWER no")
+    env = YesEnv()
+    [record] = _run(llm, AgentSetup(checker=NoChecker(), revisions=3), env=env)
+    assert env.executed == ["ANSWER no"]
+    assert len(llm.calls) == 2  # the reply and one revision; the next request would be the same
+    assert sum(t.role == "checker" for t in record.turns) == 1
+
+
+@dataclass
+class SeedEcho:
+    """Says the seed and temperature it was asked with, so a test sees how requests were routed."""
+
+    name: str = "seed-echo"
+    asked: list[GenerationConfig] = field(default_factory=list)
+
+    def generate(self, batch: list[Conversation], config: GenerationConfig | None = None) -> list[Completion]:
+        config = config or GenerationConfig()
+        self.asked += [config] * len(batch)
+        return [Completion(f"ANSWER no t={config.temperature} seed={config.seed}") for _ in batch]
+
+
+def test_sampled_revisions_use_the_revision_role_with_a_seed_per_revision() -> None:
+    def run() -> tuple[list[str], SeedEcho]:
+        llm, env = SeedEcho(), YesEnv(max_rounds=1)
+        roles = Roles({"assistant": llm}, {"assistant": GenerationConfig(seed=5),
+                                           "revision": GenerationConfig(temperature=0.7, seed=5)})
+        agent = AgentSetup(checker=NoChecker(), revisions=2, revision_temperature=0.7)
+        run_many([Task("7", "yes", "t", {})], lambda: env, roles, lambda r: None, 1, lambda task: agent)
+        return env.executed, llm
+
+    executed, llm = run()
+    assert [c.temperature for c in llm.asked] == [0.0, 0.7, 0.7]
+    seeds = [c.seed for c in llm.asked]
+    assert seeds[0] == 5 and len(set(seeds)) == 3  # every revision draws with its own seed
+    assert run()[0] == executed  # and the same ones again: reproducible
+
+
+def test_a_request_seed_changes_only_sampled_settings() -> None:
+    roles = Roles({"assistant": MockLLM()}, {"assistant": GenerationConfig(seed=1),
+                                             "revision": GenerationConfig(temperature=0.5, seed=1)})
+    assert roles.route("assistant", 99)[1].seed == 1
+    assert roles.route("revision", 99)[1].seed != roles.route("revision", 98)[1].seed
+    assert roles.route("revision")[1].seed == 1
 
 
 def test_episodes_are_batched_together() -> None:

@@ -28,6 +28,7 @@ class AgentSetup:
     checker: Checker | None = None
     revisions: int = 2
     repair: bool = False  # execute the Checker's own corrected reply (Verdict.revision) when it has one
+    revision_temperature: float = 0.0  # > 0: revisions are sampled (role "revision"), not greedy
     memory: Any = None  # cmat.memory.LongTermMemory; typed loosely to keep imports one-way
     memory_k: int = 3
     memory_budget: int = 320

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cmat.agents.setup import AgentSetup, approx_tokens
@@ -21,13 +22,16 @@ REFLECTION_MAX_TOKENS = 160
 
 def roles_for(llm: LLM, cfg: EvalConfig, others: Mapping[str, LLM] | None = None) -> Roles:
     """``llm`` for every role without a backend of its own in ``others`` (``checker``,
-    ``reflection``); the Checker and reflector get short, greedy replies."""
+    ``reflection``); the Checker and reflector get short, greedy replies, and sampled revisions
+    (``revision``) the Assistant's settings at ``cfg.revision_temperature``."""
     assistant = GenerationConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed,
                                  repeat_stop=cfg.repeat_stop)
     checker = GenerationConfig(max_new_tokens=CHECKER_MAX_TOKENS, seed=cfg.seed)
     reflection = GenerationConfig(max_new_tokens=REFLECTION_MAX_TOKENS, seed=cfg.seed)
-    return Roles({"assistant": llm, **(others or {})},
-                 {"assistant": assistant, "checker": checker, "reflection": reflection})
+    configs = {"assistant": assistant, "checker": checker, "reflection": reflection}
+    if cfg.revision_temperature > 0:  # sampled revisions; the episode seeds each one
+        configs["revision"] = replace(assistant, temperature=cfg.revision_temperature)
+    return Roles({"assistant": llm, **(others or {})}, configs)
 
 
 @contextmanager
@@ -51,7 +55,8 @@ def agent_factory(cfg: EvalConfig, llm: LLM, run_id: str) -> Iterator[Callable[[
 
     def agent_for(task: Task) -> AgentSetup:
         return AgentSetup(
-            checker=checker, revisions=cfg.revisions, repair=cfg.repair, memory=memory, memory_k=cfg.memory_k,
+            checker=checker, revisions=cfg.revisions, repair=cfg.repair,
+            revision_temperature=cfg.revision_temperature, memory=memory, memory_k=cfg.memory_k,
             reflection=cfg.reflection, reflector=reflector, mode="train" if cfg.mode == "train" else "eval",
             run_id=run_id,
             context_budget=cfg.context_budget, count_tokens=count, model=cfg.model,

@@ -92,6 +92,12 @@ class EvalConfig:
         metadata={"help": "the rule Checker corrects name mistakes it can fix itself (a table or column name "
                           "with one close match, missing backticks) instead of asking the Assistant"},
     )
+    revision_temperature: float = field(
+        default=0.0,
+        metadata={"help": "sample the Assistant's revisions after a Checker rejection at this temperature "
+                          "(seeded per task, step and revision) instead of decoding them greedily, which "
+                          "mostly repeats the rejected reply; 0 = greedy"},
+    )
     memory: str = field(default="off", metadata={"help": "long-term memory file (SQLite), or 'off'"})
     memory_k: int = field(default=3, metadata={"help": "memories retrieved per task"})
     embedder: str = field(
@@ -135,6 +141,7 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "checker": cfg.checker,
         "revisions": cfg.revisions if cfg.checker != "none" else None,
         **({"repair": True} if cfg.repair and cfg.checker != "none" else {}),
+        **({"revision_temperature": cfg.revision_temperature} if cfg.revision_temperature else {}),
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
         "reflection": cfg.reflection,
@@ -164,6 +171,11 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
         from cmat.errors import ConfigError
 
         raise ConfigError("--repair lets the Checker correct actions, but no Checker is on; add --checker rule")
+    if cfg.revision_temperature < 0 or (cfg.revision_temperature > 0 and cfg.checker == "none"):
+        from cmat.errors import ConfigError
+
+        raise ConfigError(f"--revision-temperature {cfg.revision_temperature}: it must be >= 0, and revisions "
+                          "need a Checker (add --checker rule)")
     entry = get_env(cfg.env)
     data = cfg.data or entry.default_data()
     tasks = entry.load(data, **entry.load_options(cfg))

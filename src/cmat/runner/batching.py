@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cmat.errors import BackendError
 from cmat.llm.base import LLM
@@ -28,9 +28,14 @@ class Roles:
     def single(llm: LLM, config: GenerationConfig) -> Roles:
         return Roles({"assistant": llm}, {"assistant": config})
 
-    def route(self, role: str) -> tuple[LLM, GenerationConfig]:
+    def route(self, role: str, seed: int | None = None) -> tuple[LLM, GenerationConfig]:
+        """The backend and settings of ``role``; a request's own ``seed`` is mixed into the
+        role's seed when the role samples (greedy settings are returned unchanged)."""
         llm = self.llms.get(role, self.llms["assistant"])
-        return llm, self.configs.get(role, self.configs["assistant"])
+        config = self.configs.get(role, self.configs["assistant"])
+        if seed is not None and config.temperature > 0:
+            config = replace(config, seed=((config.seed or 0) * 1_000_003 + seed) % 2**31)
+        return llm, config
 
 
 @dataclass
@@ -42,10 +47,14 @@ class Served:
     calls: int
 
 
-def serve(roles: Roles, requests: Sequence[tuple[Conversation, str]]) -> Served:
-    """Answer ``(conversation, role)`` requests; a backend error becomes an ``error`` completion
-    for the requests of that call (the episode ends with the ``error`` outcome; resuming retries)."""
-    routes = [roles.route(role) for _, role in requests]
+Routed = tuple[Conversation, str] | tuple[Conversation, str, int | None]
+
+
+def serve(roles: Roles, requests: Sequence[Routed]) -> Served:
+    """Answer ``(conversation, role[, seed])`` requests; a backend error becomes an ``error``
+    completion for the requests of that call (the episode ends with the ``error`` outcome;
+    resuming retries)."""
+    routes = [roles.route(*request[1:]) for request in requests]
     by_backend: dict[int, list[int]] = {}
     for i, (llm, _) in enumerate(routes):
         by_backend.setdefault(id(llm), []).append(i)

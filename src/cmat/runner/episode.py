@@ -9,7 +9,11 @@ exactly AgentBench's loop; each CMAT mechanism is switched on separately:
   Assistant revises (at most ``revisions`` times) from the Checker's feedback. After the last
   revision the final proposal is executed anyway and the rejection is recorded. With
   ``repair`` on, a rejection whose Checker wrote the corrected reply itself (a name repair,
-  ``Verdict.revision``) executes that correction, checked again, instead of asking.
+  ``Verdict.revision``) executes that correction, checked again, instead of asking. A
+  revision is the Assistant's own greedy reply by default; with ``revision_temperature`` it is
+  sampled (role ``revision``, seeded per task, step and revision), so a rejected reply is not
+  simply proposed again. A greedy revision that repeats the rejected reply ends the revisions:
+  its next request would be the same, and so would its answer.
 * Short-term memory: the context is fitted to ``context_budget`` tokens (oldest turns folded
   away); an episode that cannot fit ends as ``context_limit``.
 * Long-term memory: the top-k lessons/experiences relevant to the task join the task message.
@@ -21,6 +25,7 @@ exactly AgentBench's loop; each CMAT mechanism is switched on separately:
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Generator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -36,10 +41,16 @@ from cmat.types import Completion, Conversation, Message, Outcome
 
 @dataclass
 class Request:
-    """A conversation for a model; ``role`` picks the backend and generation settings."""
+    """A conversation for a model; ``role`` picks the backend and generation settings.
+
+    ``seed``, when set, is this request's own sampling seed, mixed into the role's seed when
+    the role samples (:meth:`cmat.runner.batching.Roles.route`), so that two sampled requests
+    with the same conversation still draw differently, reproducibly.
+    """
 
     conversation: Conversation
     role: str = "assistant"
+    seed: int | None = None
 
 
 EpisodeGen = Generator[Request, Completion, Trajectory]
@@ -189,9 +200,14 @@ def _revise(
         rec.add("checker", verdict.feedback, *where, verdict=rejected)
         request = [*context, Message("assistant", reply),
                    Message("user", render("revision_request", feedback=verdict.feedback))]
-        completion = yield Request(request)
+        sampled = agent.revision_temperature > 0
+        seed = zlib.crc32(f"{task.id}|{where[0]}|{where[1]}|{revision}".encode()) if sampled else None
+        completion = yield Request(request, "revision" if sampled else "assistant", seed)
         rec.count(completion)
         if completion.finish_reason in _TERMINAL:
+            return reply, verdict
+        if not sampled and completion.text == reply:
+            # Greedy: the same reply gets the same verdict, the same request and the same reply.
             return reply, verdict
         reply = completion.text
         revision += 1

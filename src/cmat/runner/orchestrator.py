@@ -153,7 +153,7 @@ def _engine_for(roles: Roles, warn: bool) -> Engine | None:
 
 
 def _serve(roles: Roles, ready: list[_Live]) -> list[Completion]:
-    served = serve(roles, [(e.pending.conversation, e.pending.role) for e in ready])
+    served = serve(roles, [(e.pending.conversation, e.pending.role, e.pending.seed) for e in ready])
     for episode, seconds in zip(ready, served.seconds, strict=True):
         episode.llm_s += seconds
     return served.completions
@@ -257,7 +257,7 @@ class _Stream:
         if isinstance(step, Trajectory):
             self.on_record(step)
             return
-        _, config = self.roles.route(step.pending.role)
+        _, config = self.roles.route(step.pending.role, step.pending.seed)
         self.waiting[self.engine.submit(step.pending.conversation, config)] = step
 
     def _collect(self, timeout: float | None) -> None:

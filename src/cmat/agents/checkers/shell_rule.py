@@ -9,6 +9,7 @@ never runs anything in the sandbox and never sees gold data.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._shell_rules import COMMAND_RULES, script_rules, simple_commands
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.checkers.base import FindingChecker
-from cmat.agents.templates import render
-from cmat.envs.os_interaction.protocol import EMPTY_OUTPUT, OUTPUT_PREFIX, task_prompt
+from cmat.agents.templates import clip, render
+from cmat.envs.os_interaction.protocol import EMPTY_OUTPUT, OUTPUT_PREFIX, extract_action, task_prompt
 
 
 def bash_syntax_error(script: str) -> str | None:
@@ -37,6 +38,8 @@ class ShellRuleChecker(FindingChecker):
     """Rule checker for OS-interaction replies; see the module doc."""
 
     name: str = "rule"
+    # The command just run, proposed again with nothing run in between, is rejected.
+    check_repeats: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -53,7 +56,10 @@ class ShellRuleChecker(FindingChecker):
             return None
         if not content.strip():
             return Finding("no_code", render("rule_os_no_code"), {})
-        return self.script(content)
+        found = self.script(content)
+        if found is None and self.check_repeats:
+            found = repeated_command(content, ctx)
+        return found
 
     def script(self, script: str) -> Finding | None:
         """The first problem of a bash script, or None."""
@@ -71,6 +77,26 @@ class ShellRuleChecker(FindingChecker):
         return None
 
 
+def repeated_command(script: str, ctx: CheckContext, limit: int = 200) -> Finding | None:
+    """Reject ``script`` when it is the command that just ran: with nothing run in between, the
+    shell prints the same (a small model decoding greedily repeats itself until the round limit)."""
+    for reply, observation in reversed(list(itertools.pairwise(ctx.conversation))):
+        if reply.role != "assistant" or observation.role != "user":
+            continue
+        last = extract_action(reply.content)
+        if last.kind != "bash" or not _is_output(observation.content):
+            return None
+        if " ".join(last.content.split()) != " ".join(script.split()):
+            return None
+        shown = clip(observation.content, limit)
+        return Finding("repeated_command", render("rule_os_repeated", observation=shown), {"observation": shown})
+    return None
+
+
+def _is_output(text: str) -> bool:
+    return text.startswith(OUTPUT_PREFIX) or text == EMPTY_OUTPUT
+
+
 def _ran_command(ctx: CheckContext) -> bool:
     """Whether the shell has shown an output since the task was stated."""
     start = task_prompt(ctx.task.data.get("description", "")) if ctx.task.data else ctx.task_prompt
@@ -78,8 +104,6 @@ def _ran_command(ctx: CheckContext) -> bool:
     for message in ctx.conversation:
         if message.role == "user" and message.content == start:
             seen = True
-        elif seen and message.role == "user" and (
-            message.content.startswith(OUTPUT_PREFIX) or message.content == EMPTY_OUTPUT
-        ):
+        elif seen and message.role == "user" and _is_output(message.content):
             return True
     return False

@@ -61,6 +61,8 @@ class SQLRuleChecker(FindingChecker):
     check_answers: bool = True
     # Name repairs (``_sql_repair``) chained on one statement before giving up.
     max_repairs: int = 4
+    # A statement already run on the same data is rejected: it would answer the same again.
+    check_repeats: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -72,7 +74,10 @@ class SQLRuleChecker(FindingChecker):
         if kind == "answer":
             return self._answer(ctx)
         if kind == "operation":
-            return self._operation(ctx.action.content, ctx)
+            found = self._operation(ctx.action.content, ctx)
+            if found is None and self.check_repeats:
+                found = repeated_statement(ctx.action.content, ctx.conversation, self.max_quoted_chars)
+            return found
         return None
 
     def revise(self, ctx: CheckContext, finding: Finding) -> str:
@@ -163,6 +168,47 @@ class SQLRuleChecker(FindingChecker):
             return Finding("dry_run_error", feedback, {"error": error})
         message = _parse_message(exc)
         return Finding("syntax_error", render("rule_sql_syntax", error=message), {"error": message})
+
+
+def repeated_statement(sql: str, conversation: Sequence[Message], limit: int = 200) -> Finding | None:
+    """Reject ``sql`` when this episode already ran it and nothing changed the data since.
+
+    The same query on the same data returns the same rows, so a small model that repeats a
+    query after ``[]`` or an error (greedy decoding does) burns its rounds. A repeated change
+    (INSERT, UPDATE, ...) is always rejected: it would fail the same way or apply twice. The
+    feedback says what the earlier run gave and what to do with it.
+    """
+    wanted = _normal_sql(sql)
+    earlier: str | None = None  # the observation of the last run of this statement
+    changed = False  # whether another change succeeded after that run
+    for reply, observation in itertools.pairwise(conversation):
+        if reply.role != "assistant" or observation.role != "user":
+            continue
+        action = parse_reply(reply.content)
+        if action.kind != "operation":
+            continue
+        if _normal_sql(action.content) == wanted:
+            earlier, changed = observation.content, False
+        elif earlier is not None and _MUTATING_SQL.match(action.content) and sql_error(observation.content) is None:
+            changed = True
+    mutation = bool(_MUTATING_SQL.match(sql))
+    if earlier is None or (changed and not mutation):
+        return None
+    shown = clip(earlier, limit)
+    if mutation and sql_error(earlier) is None:
+        name = "rule_sql_repeated_change"
+    elif sql_error(earlier) is not None:
+        name = "rule_sql_repeated_error"
+    elif earlier.strip() in ("[]", "()", ""):
+        name = "rule_sql_repeated_empty"
+    else:
+        name = "rule_sql_repeated_rows"
+    return Finding("repeated_statement", render(name, observation=shown), {"observation": shown})
+
+
+def _normal_sql(sql: str) -> str:
+    """``sql`` with its whitespace collapsed and the trailing semicolons dropped."""
+    return " ".join(sql.split()).rstrip("; ")
 
 
 def _question(ctx: CheckContext) -> str:
