@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ class TrainResult:
     tokens_seen: int = 0
     tokens_per_second: float = 0.0
     padding_fraction: float | None = None
+    processes: int = 1  # data-parallel training processes (a launcher's world size)
+    is_main_process: bool = True  # the process that saved the adapter (``cmat.training.launch``)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -242,7 +245,16 @@ def trainer_args(settings: RunSettings, report_to: str) -> dict[str, Any]:
         "dataloader_num_workers": 0,
         "lr_scheduler_type": "linear",
         "warmup_steps": 0,
+        **_cpu_processes(),
     }
+
+
+def _cpu_processes() -> dict[str, Any]:
+    """Data parallel over CPU processes (``torchrun --nproc_per_node N`` without a GPU): the
+    Trainer joins the launcher's process group only when told it is on the CPU, over gloo."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not lazy("torch").cuda.is_available():
+        return {"use_cpu": True, "ddp_backend": "gloo"}
+    return {}
 
 
 def loss_curve(log_history: list[dict[str, Any]]) -> list[tuple[int, float]]:

@@ -150,9 +150,12 @@ def run_and_save(
     output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     wall = time.perf_counter() - started
     adapter_dir = Path(settings.output_dir) / "adapter"
-    # A DPO model also holds the frozen "ref" copy of the adapter; only the trained one is saved.
-    trainer.model.save_pretrained(str(adapter_dir), selected_adapters=["default"])
-    trainer.processing_class.save_pretrained(str(adapter_dir))
+    main = bool(trainer.is_world_process_zero())  # under a launcher only the first process saves
+    model = trainer.accelerator.unwrap_model(trainer.model)  # DDP wraps the model
+    if main:
+        # A DPO model also holds the frozen "ref" copy of the adapter; only the trained one is saved.
+        model.save_pretrained(str(adapter_dir), selected_adapters=["default"])
+        trainer.processing_class.save_pretrained(str(adapter_dir))
     stats = getattr(trainer.data_collator, "stats", None)
     curve = c.loss_curve(trainer.state.log_history)
     result = TrainResult(
@@ -170,7 +173,12 @@ def run_and_save(
         tokens_seen=stats.tokens if stats else 0,
         tokens_per_second=round(stats.tokens / wall, 1) if stats and wall > 0 else 0.0,
         padding_fraction=stats.padding_fraction if stats else None,
+        processes=int(trainer.args.world_size),
+        is_main_process=main,
     )
+    if not main:
+        trainer.accelerator.wait_for_everyone()
+        return result
     c.write_manifest(
         adapter_dir,
         {
@@ -184,6 +192,8 @@ def run_and_save(
             "wall_time_s": result.wall_time_s,
             "tokens_per_second": result.tokens_per_second,
             "padding_fraction": result.padding_fraction,
+            "processes": result.processes,
         },
     )
+    trainer.accelerator.wait_for_everyone()
     return result

@@ -139,6 +139,16 @@ class TuneConfig:
     )
     ray_address: str | None = field(default=None, metadata={"help": "Ray cluster to join (default: a local one)"})
     ray_workers: int = field(default=2, metadata={"help": "Ray workers, each with its own environments and model"})
+    accelerate_config: str | None = field(
+        default=None,
+        metadata={"help": "SFT and DPO run under `accelerate launch --config_file FILE` (e.g. data parallel over "
+                          "the GPUs the file lists); collection and evaluation stay in this process"},
+    )
+    train_launcher: str | None = field(
+        default=None,
+        metadata={"help": "SFT and DPO run in the processes this command starts, e.g. 'torchrun --standalone "
+                          "--nproc_per_node 4' (cmat.training.launch); instead of --accelerate-config"},
+    )
     progress: bool = field(default=True, metadata={"help": "print each stage and show progress bars"})
 
     def resolved(self) -> TuneConfig:
@@ -208,8 +218,10 @@ def sft_settings(cfg: TuneConfig, output_dir: Path, init_adapter: str | None) ->
 def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pairs: list[dict[str, Any]],
            init_adapter: str | None = None) -> str:
     from cmat.training import DPOSettings, train_dpo, train_sft
+    from cmat.training.launch import launch_training
 
     base = _base_model(cfg)
+    launcher = _launcher(cfg)
     sft_dir = round_dir / "sft"
     if not sft_rows and init_adapter:  # nothing new to imitate: the round keeps the adapter it continues
         _stage(cfg, f"{round_dir.name}: no new verified successes, SFT skipped")
@@ -217,16 +229,35 @@ def _train(cfg: TuneConfig, round_dir: Path, sft_rows: list[dict[str, Any]], pai
     else:
         if not (sft_dir / "adapter" / "adapter_manifest.json").exists():
             _stage(cfg, f"LoRA SFT on {len(sft_rows)} examples -> {sft_dir}")
-            train_sft(sft_rows, sft_settings(cfg, sft_dir, init_adapter))
+            settings = sft_settings(cfg, sft_dir, init_adapter)
+            if launcher:
+                launch_training("sft", sft_rows, settings, launcher)
+            else:
+                train_sft(sft_rows, settings)
         adapter = str(sft_dir / "adapter")
     if cfg.dpo and pairs:
         dpo_dir = round_dir / "dpo"
         if not (dpo_dir / "adapter" / "adapter_manifest.json").exists():
             _stage(cfg, f"DPO on {len(pairs)} preference pairs -> {dpo_dir}")
-            train_dpo(pairs, DPOSettings(output_dir=str(dpo_dir), base_model=base, adapter_dir=adapter,
-                                         max_length=cfg.max_length, progress_bar=cfg.progress))
+            dpo = DPOSettings(output_dir=str(dpo_dir), base_model=base, adapter_dir=adapter,
+                              max_length=cfg.max_length, progress_bar=cfg.progress)
+            if launcher:
+                launch_training("dpo", pairs, dpo, launcher)
+            else:
+                train_dpo(pairs, dpo)
         adapter = str(dpo_dir / "adapter")
     return adapter
+
+
+def _launcher(cfg: TuneConfig) -> str | None:
+    """The command that starts the training processes, or None to train in this process."""
+    if cfg.accelerate_config and cfg.train_launcher:
+        raise ConfigError("give --accelerate-config or --train-launcher, not both")
+    if cfg.accelerate_config:
+        from cmat.training.launch import accelerate_launcher
+
+        return accelerate_launcher(cfg.accelerate_config)
+    return cfg.train_launcher
 
 
 def tune(cfg: TuneConfig) -> dict[str, Any]:
@@ -236,6 +267,7 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
     from cmat.tasks.mixing import mix_chat
 
     cfg = cfg.resolved()
+    _launcher(cfg)  # a bad launcher setting fails before anything runs
     if cfg.mix_data and not Path(cfg.mix_data).is_file():
         raise ConfigError(f"chat data '{cfg.mix_data}' does not exist")
     out = Path(cfg.out)
