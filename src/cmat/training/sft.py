@@ -62,6 +62,11 @@ class SFTSettings(LoraSettings, c.RunSettings):
         default=None,
         metadata={"help": "continue training this LoRA adapter (its shape wins over the lora_* fields)"},
     )
+    compact_cpu_head: bool = field(
+        default=True,
+        metadata={"help": "on a CPU, project only the positions with a label for the loss (TRL's kernel scores "
+                          "every position there; cmat.training._cpu_head); other devices keep TRL's kernel"},
+    )
 
 
 def _sft_config(settings: SFTSettings, report_to: str) -> Any:
@@ -112,6 +117,10 @@ def build_sft_trainer(
         callbacks=callbacks,
     )
     trainer.data_collator = CountingCollator(trainer.data_collator)
+    if settings.compact_cpu_head:
+        from cmat.training._cpu_head import compact_cpu_head
+
+        compact_cpu_head(trainer.model.get_base_model() if hasattr(trainer.model, "get_base_model") else trainer.model)
     facts = {
         "base_model": base,
         "parent_adapter": settings.init_adapter,
