@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.errors import ConfigError
+from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
 from cmat.training._common import TrainResult
 
 JOB = "launch-job.json"
@@ -40,13 +41,10 @@ def launch_training(kind: str, records: list[dict[str, Any]], settings: Any, lau
     if kind not in ("sft", "dpo"):
         raise ConfigError(f"unknown training kind {kind!r}; expected sft or dpo")
     out = Path(settings.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
     data = out / "launch-data.jsonl"
-    with data.open("w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_jsonl_atomic(data, records)
     job = out / JOB
-    job.write_text(json.dumps({"kind": kind, "data": str(data), "settings": asdict(settings)}), encoding="utf-8")
+    write_json_atomic(job, {"kind": kind, "data": str(data), "settings": asdict(settings)})
     (out / RESULT).unlink(missing_ok=True)
     command = [*shlex.split(launcher), "-m", "cmat.training.launch", str(job)]
     done = subprocess.run(command, check=False)
@@ -65,8 +63,7 @@ def run_job(job_file: str | Path) -> TrainResult:
     from cmat.training.sft import SFTSettings, train_sft
 
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
-    with open(job["data"], encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
+    records = read_jsonl(job["data"])
     if job["kind"] == "sft":
         return train_sft(records, SFTSettings(**job["settings"]))
     return train_dpo(records, DPOSettings(**job["settings"]))
@@ -80,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = run_job(args[0])
     if result.is_main_process:
-        out = Path(result.output_dir) / RESULT
-        out.write_text(json.dumps(asdict(result)), encoding="utf-8")
+        write_json_atomic(Path(result.output_dir) / RESULT, asdict(result))
     return 0
 
 

@@ -185,24 +185,22 @@ def run_and_save(
         processes=int(trainer.args.world_size),
         is_main_process=main,
     )
-    if not main:
-        trainer.accelerator.wait_for_everyone()
-        return result
-    c.write_manifest(
-        adapter_dir,
-        {
-            "kind": kind,
-            "base_model": facts["base_model"],
-            "settings": asdict(settings),
-            "data": {k: v for k, v in facts.items() if k != "base_model"},
-            "train_loss": c.loss_summary(curve),
-            "global_step": result.global_step,
-            "resumed_from": result.resumed_from,
-            "wall_time_s": result.wall_time_s,
-            "tokens_per_second": result.tokens_per_second,
-            "padding_fraction": result.padding_fraction,
-            "processes": result.processes,
-        },
-    )
+    if main:
+        c.write_manifest(
+            adapter_dir,
+            {
+                "kind": kind,
+                "base_model": facts["base_model"],
+                "settings": asdict(settings),
+                "data": {k: v for k, v in facts.items() if k != "base_model"},
+                "train_loss": c.loss_summary(curve),
+                "global_step": result.global_step,
+                "resumed_from": result.resumed_from,
+                "wall_time_s": result.wall_time_s,
+                "tokens_per_second": result.tokens_per_second,
+                "padding_fraction": result.padding_fraction,
+                "processes": result.processes,
+            },
+        )
     trainer.accelerator.wait_for_everyone()
     return result
