@@ -21,8 +21,14 @@ def crowd_tasks() -> list[dict[str, Any]]:
     return generate_tasks(165, seed=20, style="crowd")
 
 
-@pytest.fixture(params=["tasks", "crowd_tasks"])
+@pytest.fixture(scope="session")
+def multi_tasks() -> list[dict[str, Any]]:
+    """Crowd style with extra query filters (``more_conditions``)."""
+    return generate_tasks(165, seed=20, style="crowd", more_conditions=0.5)
+
+
+@pytest.fixture(params=["tasks", "crowd_tasks", "multi_tasks"])
 def styled_tasks(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
-    """Each of the two task sets in turn (tests that must hold for both question styles)."""
+    """Each task set in turn (tests that must hold for both question styles and for extra filters)."""
     tasks: list[dict[str, Any]] = request.getfixturevalue(request.param)
     return tasks

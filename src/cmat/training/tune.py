@@ -70,6 +70,11 @@ class TuneConfig:
         metadata={"help": "dbbench: how generated questions are written (crowd: loose column names, 'when' "
                           "clauses, lower case; cmat.tasks.dbgen.text.Style)", "choices": ["plain", "crowd"]},
     )
+    more_conditions: float = field(
+        default=0.0,
+        metadata={"help": "dbbench: chance of each extra filter on a generated query (0-1, at most 2 more; "
+                          "cmat.tasks.dbgen.queries.Shape)"},
+    )
     rounds: int | None = field(default=None, metadata={"help": "tuning rounds (round 0 learns from gold)"})
     samples: int | None = field(default=None, metadata={"help": "self-play samples per task in later rounds"})
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})

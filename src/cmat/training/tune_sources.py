@@ -30,6 +30,7 @@ class SourceConfig(Protocol):
     train_data: str | None
     task_seed: int
     question_style: str
+    more_conditions: float
     eval_data: str | None
     concurrency: int
     progress: bool
@@ -61,7 +62,8 @@ def training_tasks(cfg: SourceConfig, out: Path, stage: Any) -> TaskSource:
                 assert cfg.train_tasks is not None
                 stage(f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}, "
                       f"{cfg.question_style} questions) -> {path}")
-                tasks = generate_tasks(cfg.train_tasks, cfg.task_seed, style=cfg.question_style)
+                tasks = generate_tasks(cfg.train_tasks, cfg.task_seed, style=cfg.question_style,
+                                       more_conditions=cfg.more_conditions)
             assert_clean(tasks, eval_files)
             write_jsonl_atomic(path, tasks)
         return TaskSource(path)
@@ -120,7 +122,8 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
         if not tasks_path.exists():
             stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1}, "
                   f"{cfg.question_style} questions)")
-            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, style=cfg.question_style)
+            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, style=cfg.question_style,
+                                   more_conditions=cfg.more_conditions)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
         rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed)

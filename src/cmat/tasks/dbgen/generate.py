@@ -21,7 +21,7 @@ from cmat.envs.dbbench.backends import MAX_OBSERVATION, TableSpec, open_backend
 from cmat.envs.dbbench.data import MUTATION_TYPES, SELECT_TYPES
 from cmat.errors import ConfigError, DataError
 from cmat.tasks.dbgen.mutations import MUTATION_BUILDERS
-from cmat.tasks.dbgen.queries import BLANKS, QUERY_BUILDERS, REQUIRES, Draft
+from cmat.tasks.dbgen.queries import BLANKS, QUERY_BUILDERS, REQUIRES, Draft, Shape
 from cmat.tasks.dbgen.tables import GenTable, build_table
 from cmat.tasks.dbgen.text import QUESTION_STYLES, Style
 
@@ -37,11 +37,13 @@ MAX_TRIES = 60
 
 
 def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
-                   style: str = "plain") -> list[dict[str, Any]]:
+                   style: str = "plain", more_conditions: float = 0.0) -> list[dict[str, Any]]:
     """``n`` verified DBBench entries, deterministic for ``seed``, with ``types`` (default: all).
 
     ``style`` is how questions are written (:data:`QUESTION_STYLES`): ``plain`` (the default, as
     every documented seed was generated) or ``crowd`` (see :class:`cmat.tasks.dbgen.text.Style`).
+    ``more_conditions`` is the chance of each extra query filter (:class:`Shape`; 0, the default,
+    keeps every documented seed's tasks).
 
     Types are apportioned by :data:`DEFAULT_WEIGHTS` (renormalised over ``types``); every
     requested type appears when ``n`` is at least the number of types.
@@ -52,11 +54,15 @@ def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
         raise ConfigError(f"unknown DBBench task types {unknown or kinds}; valid: {', '.join(ALL_TYPES)}")
     if style not in QUESTION_STYLES:
         raise ConfigError(f"unknown question style '{style}'; valid: {', '.join(QUESTION_STYLES)}")
+    try:
+        shape = Shape(more=more_conditions)
+    except ValueError as exc:
+        raise ConfigError(f"more_conditions must be in [0, 1), got {more_conditions}") from exc
     tasks: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for index, kind in enumerate(_schedule(n, seed, kinds)):
         for attempt in range(MAX_TRIES):
-            entry = _attempt(kind, Random(f"dbgen:{seed}:{index}:{attempt}"), style == "crowd")
+            entry = _attempt(kind, Random(f"dbgen:{seed}:{index}:{attempt}"), style == "crowd", shape)
             if entry is not None and (key := (entry["description"], entry["table"]["table_name"])) not in seen:
                 seen.add(key)
                 tasks.append(entry)
@@ -84,7 +90,7 @@ def _schedule(n: int, seed: int, kinds: tuple[str, ...]) -> list[str]:
     return slots
 
 
-def _attempt(kind: str, rng: Random, crowd: bool = False) -> dict[str, Any] | None:
+def _attempt(kind: str, rng: Random, crowd: bool = False, shape: Shape | None = None) -> dict[str, Any] | None:
     table = build_table(rng, REQUIRES[kind])
     if table is None:
         return None
@@ -100,7 +106,7 @@ def _attempt(kind: str, rng: Random, crowd: bool = False) -> dict[str, Any] | No
     with closing(open_backend("sqlite")) as db:
         db.load(spec)
         style = Style.draw(rng, exact=False, table=table, crowd=crowd)
-        query = QUERY_BUILDERS[kind](rng, table, style, lambda sql: rows_of(db.execute(sql)))
+        query = QUERY_BUILDERS[kind](rng, table, style, lambda sql: rows_of(db.execute(sql)), shape or Shape())
         if query:
             query.description = style.finish(query.description)
         label = _label(rows_of(db.execute(query.statements[0])), query) if query else None

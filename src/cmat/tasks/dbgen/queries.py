@@ -9,7 +9,7 @@ a tie for first place drops the task.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -19,7 +19,28 @@ from cmat.tasks.dbgen.tables import GenColumn, GenTable
 from cmat.tasks.dbgen.text import Cond, Style, ident, phrase, render, where
 
 Run = Callable[[str], "list[tuple[Any, ...]] | None"]
+Builder = Callable[[Random, GenTable, "Style", Run, "Shape"], "Draft | None"]
 BLANKS = ("", "—")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a query is built, apart from its wording (:class:`cmat.tasks.dbgen.text.Style`).
+
+    ``more`` is the chance that a query gets one more filter, drawn again after each one added,
+    up to ``max_more``: an equality on a categorical column with a value taken from the rows the
+    query already selects (so the result stays non-empty), or a numeric comparison. The default
+    (0) draws nothing, so every documented seed keeps producing the same tasks. WikiSQL, the
+    source of most DBBench questions, has about a third of its questions with two or more
+    conditions (Zhong et al., 2017); the plain generator writes one in ten.
+    """
+
+    more: float = 0.0
+    max_more: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.more < 1.0 or self.max_more < 0:
+            raise ValueError(f"Shape needs 0 <= more < 1 and max_more >= 0, got {self.more}, {self.max_more}")
 
 
 @dataclass
@@ -60,6 +81,28 @@ def _filters(rng: Random, table: GenTable, avoid: set[str], p_eq: float, p_num: 
     return []
 
 
+def more_filters(rng: Random, table: GenTable, conds: list[Cond], shape: Shape, run: Run,
+                 avoid: Collection[str] = ()) -> list[Cond]:
+    """``conds`` plus the extra filters ``shape`` draws (none when ``shape.more`` is 0)."""
+    out = list(conds)
+    while shape.more and len(out) - len(conds) < shape.max_more and rng.random() < shape.more:
+        used = {c.column for c in out} | set(avoid)
+        cats = [c for c in table.with_role("cat") if c.name not in used]
+        nums = [c for c in table.with_role("num", "year") if c.name not in used]
+        if cats and (not nums or rng.random() < 0.7):
+            column = rng.choice(cats)
+            rows = run(f"SELECT {ident(column.name)} FROM {ident(table.name)}{where(out)}") or []
+            present = sorted({str(r[0]) for r in rows if r[0] is not None and str(r[0]).strip() not in BLANKS})
+            if not present:
+                break
+            out.append(Cond(column.name, "=", rng.choice(present)))
+        elif nums:
+            out.append(num_cond(rng, rng.choice(nums)))
+        else:
+            break
+    return out
+
+
 def _fields(rng: Random, table: GenTable, style: Style, conds: list[Cond]) -> dict[str, str]:
     fields = {"noun": table.domain.noun, "nouns": table.domain.plural}
     if conds:
@@ -81,12 +124,13 @@ def _fields(rng: Random, table: GenTable, style: Style, conds: list[Cond]) -> di
     return fields
 
 
-def _other(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+def _other(rng: Random, table: GenTable, style: Style, run: Run, shape: Shape) -> Draft | None:
     by_key = rng.random() < 0.7
     first = eq_cond(rng, table.key if by_key else rng.choice(table.with_role("cat", "attr") or [table.key]))
     if first is None:
         return None
     conds = [first] if first.column == table.key.name else [first, *_filters(rng, table, {first.column}, 0.15, 0.15)]
+    conds = more_filters(rng, table, conds, shape, run)
     used = {c.column for c in conds}
     targets = [c for c in table.columns if c.role != "text" and c.name not in used]
     if not targets:
@@ -98,7 +142,7 @@ def _other(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None
     return Draft("other", render(rng, style.questions("other"), target=style.col(target.name), **fields), [sql])
 
 
-def _counting(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+def _counting(rng: Random, table: GenTable, style: Style, run: Run, shape: Shape) -> Draft | None:
     cats = table.with_role("cat")
     nums = table.with_role("num", "year")
     if rng.random() < 0.75 and cats:
@@ -111,18 +155,20 @@ def _counting(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | N
     if not conds:
         return None
     conds += _filters(rng, table, {conds[0].column}, 0.1, 0.1)
+    conds = more_filters(rng, table, conds, shape, run)
     counted = "*" if rng.random() < 0.8 else ident(table.key.name)
     sql = f"SELECT COUNT({counted}) FROM {ident(table.name)}{where(conds)};"
     fields = _fields(rng, table, style, conds)
     return Draft("counting", render(rng, style.questions("counting"), **fields), [sql])
 
 
-def _comparison(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+def _comparison(rng: Random, table: GenTable, style: Style, run: Run, shape: Shape) -> Draft | None:
     nums = table.with_role("num", "year")
     if not nums:
         return None
     conds = [num_cond(rng, rng.choice(nums))]
     conds += _filters(rng, table, {conds[0].column}, 0.4, 0.0)
+    conds = more_filters(rng, table, conds, shape, run)
     used = {c.column for c in conds}
     by_key = rng.random() < 0.6 or table.key.name in used
     others = [c for c in table.columns if c.role != "text" and c.name not in used and c is not table.key]
@@ -144,9 +190,9 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _ranking(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+def _ranking(rng: Random, table: GenTable, style: Style, run: Run, shape: Shape) -> Draft | None:
     measure = rng.choice(table.with_role("num", "year"))
-    conds = _filters(rng, table, {measure.name}, 0.3, 0.0)
+    conds = more_filters(rng, table, _filters(rng, table, {measure.name}, 0.3, 0.0), shape, run, {measure.name})
     direction = rng.choice(("DESC", "ASC"))
     used = {measure.name, *(x.column for x in conds)}
     others = [c for c in table.columns if c.role != "text" and c.name not in used]
@@ -167,16 +213,16 @@ def _ranking(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | No
     return Draft("ranking", render(rng, templates, target=style.col(target.name), **fields), [sql])
 
 
-def _aggregation(kind: str) -> Callable[[Random, GenTable, Style, Run], Draft | None]:
+def _aggregation(kind: str) -> Builder:
     function = kind.split("-")[1]
 
-    def build(rng: Random, table: GenTable, style: Style, run: Run) -> Draft | None:
+    def build(rng: Random, table: GenTable, style: Style, run: Run, shape: Shape) -> Draft | None:
         roles = ("num",) if function in ("SUM", "AVG") else ("num", "year")
         measures = table.with_role(*roles)
         if not measures:
             return None
         measure = rng.choice(measures)
-        conds = _filters(rng, table, {measure.name}, 0.7, 0.1)
+        conds = more_filters(rng, table, _filters(rng, table, {measure.name}, 0.7, 0.1), shape, run, {measure.name})
         m, base = ident(measure.name), f"FROM {ident(table.name)}{where(conds)}"
         expression = m
         if function in ("MIN", "MAX"):
@@ -194,7 +240,7 @@ def _aggregation(kind: str) -> Callable[[Random, GenTable, Style, Run], Draft | 
     return build
 
 
-QUERY_BUILDERS: dict[str, Callable[[Random, GenTable, Style, Run], Draft | None]] = {
+QUERY_BUILDERS: dict[str, Builder] = {
     "other": _other,
     "counting": _counting,
     "comparison": _comparison,
