@@ -241,14 +241,15 @@ def test_agentbench_gold_mutations_are_all_approved() -> None:
     assert checked >= 30
 
 
-@pytest.mark.parametrize("style", ["plain", "crowd"])
-def test_generated_gold_statements_of_every_type_are_all_approved(style: str) -> None:
-    """No false positive of the value check on the generator's gold SQL (every task type, both
-    question styles: crowd questions lower-case values and name columns loosely)."""
+@pytest.mark.parametrize(("style", "more"), [("plain", 0.0), ("crowd", 0.0), ("crowd", 0.5)])
+def test_generated_gold_statements_of_every_type_are_all_approved(style: str, more: float) -> None:
+    """No false positive of the value and number checks on the generator's gold SQL (every task
+    type, both question styles: crowd questions lower-case values and name columns loosely; and
+    with extra filters)."""
     from cmat.tasks import generate_tasks
 
     kinds = set()
-    for entry in generate_tasks(120, seed=31, style=style):
+    for entry in generate_tasks(120, seed=31, style=style, more_conditions=more):
         table = entry["table"]
         schema = {table["table_name"]: [c["name"] for c in table["table_info"]["columns"]]}
         sql = entry["sql"]["query"] if "sql" in entry else entry["label"][0]

@@ -144,6 +144,18 @@ def test_repair_needs_a_checker_and_is_recorded(tmp_path: Path, capsys: pytest.C
     assert any(t["meta"].get("repair") for t in record["turns"])
 
 
+def test_checker_off_is_checked_before_loading_and_recorded(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    bad = ["--model", "oracle", "--limit", "1", "--checker", "rule", "--checker-off", "numbrs"]
+    assert _eval(*bad, "--out", str(tmp_path / "bad")) == 2
+    assert "no check 'numbrs'" in capsys.readouterr().err
+    assert not (tmp_path / "bad" / "results.jsonl").exists()
+    out = tmp_path / "off"
+    assert _eval("--model", "oracle", "--limit", "1", "--checker", "rule", "--checker-off", "numbers, values",
+                 "--out", str(out)) == 0
+    assert json.loads((out / "run.json").read_text())["checker_off"] == ["numbers", "values"]
+
+
 def test_batching_reaches_run_many_and_does_not_block_resuming(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

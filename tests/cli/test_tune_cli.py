@@ -46,3 +46,17 @@ def test_the_command_prints_the_table_and_the_adapter(monkeypatch: pytest.Monkey
     out = capsys.readouterr().out
     assert "user" in out and "50.0" in out and "adapter: runs/x/adapter" in out
     assert seen[0].env == "os"
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--correction-mistakes", "value,typo", "--correction-mistakes: unknown ['typo']"),
+    ("--more-conditions", "1.5", "--more-conditions must be in [0, 1)"),
+])
+def test_bad_generation_settings_fail_before_anything_runs(tmp_path: Any, capsys: pytest.CaptureFixture[str],
+                                                            flag: str, value: str, message: str) -> None:
+    from cmat.cli.main import main
+
+    out = tmp_path / "tune"
+    assert main(["tune", "--model", "oracle", "--out", str(out), "--no-progress", flag, value]) == 2
+    assert message in capsys.readouterr().err
+    assert not (out / "baseline").exists()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cmat.agents.checkers.sql_rule import sql_error
+from cmat.errors import ConfigError
 from cmat.tasks import generate_tasks
 from cmat.tasks.corrections import _CONDITION, correction_examples, corrupt_sql, recovery_example, revision_example
 from cmat.tasks.gold import gold_replies
@@ -76,3 +77,31 @@ def test_correction_examples_alternate_kinds(entries: list[dict[str, Any]]) -> N
     examples = correction_examples(entries)
     assert {e["source"] for e in examples} == {"revision", "recovery"}
     assert all(e["source"] == ("revision" if int(e["id"]) % 2 == 0 else "recovery") for e in examples)
+
+
+def test_a_dropped_condition_leaves_out_one_of_several() -> None:
+    from cmat.tasks.corrections import _drop_condition
+
+    sql = "SELECT `a` FROM `t` WHERE `x` = 'p' AND `y` > 3 AND `z` = 'q' ORDER BY `a` LIMIT 1;"
+    dropped = {_drop_condition(sql, Random(seed)) for seed in range(20)}
+    assert dropped == {"SELECT `a` FROM `t` WHERE `y` > 3 AND `z` = 'q' ORDER BY `a` LIMIT 1;",
+                       "SELECT `a` FROM `t` WHERE `x` = 'p' AND `z` = 'q' ORDER BY `a` LIMIT 1;",
+                       "SELECT `a` FROM `t` WHERE `x` = 'p' AND `y` > 3 ORDER BY `a` LIMIT 1;"}
+    assert _drop_condition("SELECT `a` FROM `t` WHERE `x` = 'p';", Random(0)) is None
+    assert _drop_condition("SELECT `a` FROM `t` WHERE `x` = 'p AND q' AND `y` = 2;", Random(0)) is None
+
+
+def test_dropped_conditions_become_number_revisions_only_when_asked_for() -> None:
+    queries = ["other", "counting", "comparison", "ranking", "aggregation-SUM", "aggregation-MIN", "aggregation-MAX",
+               "aggregation-AVG"]
+    tasks = generate_tasks(60, seed=7, types=queries, style="crowd", more_conditions=0.5)
+    default = correction_examples(tasks, kinds=("revision",))
+    assert "number_not_used" not in {e["rule"] for e in default}
+    dropped = [e for e in correction_examples(tasks, kinds=("revision",), mistakes=["dropped"])]
+    assert dropped and {e["rule"] for e in dropped} == {"number_not_used"}
+    for example in dropped:
+        bad, request, fix = example["messages"][-3:]
+        assert bad["content"].count(" AND ") + 1 == fix["content"].count(" AND ")
+        assert "states the number" in request["content"]
+    with pytest.raises(ConfigError, match="unknown correction mistakes"):
+        correction_examples(tasks, mistakes=["typo"])

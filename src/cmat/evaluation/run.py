@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.envs.base import Task
-from cmat.evaluation.agent_factory import agent_factory, roles_for
+from cmat.evaluation.agent_factory import agent_factory, roles_for, rules_off
 from cmat.llm.base import LLM
 from cmat.registry import get_env, make_llm
 from cmat.runner.orchestrator import BATCHING, run_many
@@ -87,6 +87,11 @@ class EvalConfig:
         default="none", metadata={"help": "Checker before each action", "choices": ["none", "rule", "llm", "rule+llm"]}
     )
     revisions: int = field(default=2, metadata={"help": "revisions per step after a Checker rejection"})
+    checker_off: str = field(
+        default="",
+        metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, numbers, repeats, "
+                          "values; os: repeats); for ablations"},
+    )
     repair: bool = field(
         default=False,
         metadata={"help": "the rule Checker corrects name mistakes it can fix itself (a table or column name "
@@ -141,6 +146,7 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "checker": cfg.checker,
         "revisions": cfg.revisions if cfg.checker != "none" else None,
         **({"repair": True} if cfg.repair and cfg.checker != "none" else {}),
+        **({"checker_off": sorted(rules_off(cfg.checker_off))} if cfg.checker_off.strip() else {}),
         **({"revision_temperature": cfg.revision_temperature} if cfg.revision_temperature else {}),
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
@@ -176,6 +182,10 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
 
         raise ConfigError(f"--revision-temperature {cfg.revision_temperature}: it must be >= 0, and revisions "
                           "need a Checker (add --checker rule)")
+    if cfg.checker_off.strip():  # a misspelt check fails now, before the model loads
+        from cmat.agents.checkers import make_checker
+
+        make_checker(cfg.checker, env=cfg.env, llm_available=True, rules_off=rules_off(cfg.checker_off))
     entry = get_env(cfg.env)
     data = cfg.data or entry.default_data()
     tasks = entry.load(data, **entry.load_options(cfg))

@@ -6,7 +6,9 @@ not exist, the database has `Y`" it answers instead of fixing the name. These ex
 from a training task's gold solution and a *corrupted* first statement, made by the mistakes
 small models make on any table (a table or column name copied wrongly: case, a dropped or
 doubled letter, spaces and underscores swapped, backticks dropped from a name that needs them)
-and, for revisions, a condition on a value the question never states (another row's value):
+and, for revisions, a condition on a value the question never states (another row's value) or,
+opt-in (``dropped``), one of several conditions left out, which the Checker's numbers rule
+names when the question states its number:
 
 * **revision** (Checker in the loop): the request the Assistant receives after a rejection —
   the conversation, its corrupted proposal (context, not trained), the real
@@ -35,6 +37,7 @@ from cmat.agents.checkers.sql_rule import SQLRuleChecker, sql_error
 from cmat.agents.templates import render
 from cmat.envs.base import Task
 from cmat.envs.dbbench.env import SQL_BLOCK, DBBenchEnv
+from cmat.errors import ConfigError
 from cmat.tasks.gold import gold_replies
 
 
@@ -57,6 +60,24 @@ def _mangle(name: str, rng: Random) -> str:
 
 _CONDITION = re.compile(r"`(?P<col>[^`]+)`\s*(?:=|<>|!=|<=|>=|<|>)\s*(?P<val>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)")
 NAME_KINDS = ("table", "column", "unquoted")
+# The mistakes a revision example may start from (``dropped`` is opt-in: the documented seeds
+# were built without it, and adding an option changes every later draw).
+REVISION_KINDS = (*NAME_KINDS, "value")
+MISTAKES = (*NAME_KINDS, "value", "dropped")
+_WHERE = re.compile(r" WHERE (?P<conds>.+?)(?P<end> ORDER BY | GROUP BY | LIMIT |;?$)")
+
+
+def _drop_condition(sql: str, rng: Random) -> str | None:
+    """``sql`` with one of its AND-ed WHERE conditions left out (the model kept only some of the
+    question's conditions), or None when it has fewer than two."""
+    match = _WHERE.search(sql)
+    if match is None:
+        return None
+    conds = match.group("conds").split(" AND ")
+    if len(conds) < 2 or any(c.count("'") % 2 for c in conds):  # an AND inside a quoted value
+        return None
+    del conds[rng.randrange(len(conds))]
+    return sql[: match.start("conds")] + " AND ".join(conds) + sql[match.end("conds") :]
 
 
 def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
@@ -83,19 +104,22 @@ def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
 
 def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
     """``sql`` with one mistake of ``kinds``, or None: a name copied wrongly (``table``, a ``column``
-    it uses), backticks dropped (``unquoted``), or a condition on a ``value`` the question never states."""
+    it uses), backticks dropped (``unquoted``), a condition on a ``value`` the question never
+    states, or one of several conditions left out (``dropped``)."""
     table = str(entry["table"]["table_name"])
     columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
     used = [c for c in columns if f"`{c}`" in sql]
     needs_quotes = [n for n in [table, *used] if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
     available = {"table": True, "column": bool(used), "unquoted": bool(needs_quotes),
-                 "value": _CONDITION.search(sql) is not None}
+                 "value": _CONDITION.search(sql) is not None, "dropped": " AND " in sql}
     options = [k for k in kinds if available.get(k)]
     if not options:
         return None
     kind = rng.choice(options)
     if kind == "value":
         return _wrong_value(sql, entry, rng)
+    if kind == "dropped":
+        return _drop_condition(sql, rng)
     if kind == "unquoted":
         name = rng.choice(needs_quotes)
         bad = sql.replace(f"`{name}`", name)
@@ -123,11 +147,13 @@ def _verdict(checker: SQLRuleChecker, env: DBBenchEnv, task: Task, messages: lis
                                        env.schema(), env.dry_run))
 
 
-def revision_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0) -> dict[str, Any] | None:
-    """One SFT example in the revision-request format (see the module doc), or None."""
+def revision_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0,
+                     kinds: Sequence[str] = REVISION_KINDS) -> dict[str, Any] | None:
+    """One SFT example in the revision-request format (see the module doc), or None; its first
+    proposal has one mistake of ``kinds`` (:data:`MISTAKES`)."""
     rng = Random(f"revision:{seed}:{task_id}:{entry['description']}")
     gold = gold_replies(entry, seed)[0]
-    bad = _corrupted_reply(gold, entry, rng, (*NAME_KINDS, "value"))
+    bad = _corrupted_reply(gold, entry, rng, kinds)
     if bad is None:
         return None
     task, env, checker = _task(entry, task_id), DBBenchEnv(), SQLRuleChecker()
@@ -175,14 +201,21 @@ def recovery_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0) -
 
 
 def correction_examples(
-    entries: Sequence[dict[str, Any]], seed: int = 0, kinds: Sequence[str] = ("revision", "recovery")
+    entries: Sequence[dict[str, Any]], seed: int = 0, kinds: Sequence[str] = ("revision", "recovery"),
+    mistakes: Sequence[str] = REVISION_KINDS,
 ) -> list[dict[str, Any]]:
     """Alternate the kinds over the entries (entry ``i`` gets ``kinds[i % len(kinds)]``), keeping
-    the examples that pass their checks; ids are the entry indices."""
-    build = {"revision": revision_example, "recovery": recovery_example}
+    the examples that pass their checks; ids are the entry indices. Revisions start from one of
+    ``mistakes`` (:data:`MISTAKES`)."""
+    unknown = sorted(set(mistakes) - set(MISTAKES))
+    if unknown or not mistakes:
+        raise ConfigError(f"unknown correction mistakes {unknown or list(mistakes)}; valid: {', '.join(MISTAKES)}")
     out = []
     for i, entry in enumerate(entries):
-        example = build[kinds[i % len(kinds)]](entry, str(i), seed)
+        if kinds[i % len(kinds)] == "revision":
+            example = revision_example(entry, str(i), seed, tuple(mistakes))
+        else:
+            example = recovery_example(entry, str(i), seed)
         if example is not None:
             out.append(example)
     return out

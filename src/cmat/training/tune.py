@@ -95,6 +95,11 @@ class TuneConfig:
         metadata={"help": "dbbench: extra generated tasks turned into correction examples for round 0 (acting on "
                           "the Checker's feedback and on SQL errors; cmat.tasks.corrections)"},
     )
+    correction_mistakes: str = field(
+        default="table,column,unquoted,value",
+        metadata={"help": "dbbench: the mistakes correction revisions start from, comma-separated (table, column, "
+                          "unquoted, value, dropped: one of several conditions left out)"},
+    )
     teacher: str | None = field(
         default=None,
         metadata={"help": "round 0 also collects with this stronger model (e.g. openai:<model>) on the first "
@@ -265,6 +270,18 @@ def _launcher(cfg: TuneConfig) -> str | None:
     return cfg.train_launcher
 
 
+def _check_generation(cfg: TuneConfig) -> None:
+    """Bad task-generation settings fail before anything runs, not after the baseline."""
+    from cmat.tasks.corrections import MISTAKES
+
+    mistakes = [m.strip() for m in cfg.correction_mistakes.split(",") if m.strip()]
+    unknown = sorted(set(mistakes) - set(MISTAKES))
+    if unknown or not mistakes:
+        raise ConfigError(f"--correction-mistakes: unknown {unknown or 'empty'}; valid: {', '.join(MISTAKES)}")
+    if not 0.0 <= cfg.more_conditions < 1.0:
+        raise ConfigError(f"--more-conditions must be in [0, 1), got {cfg.more_conditions}")
+
+
 def tune(cfg: TuneConfig) -> dict[str, Any]:
     """Run (or resume) the whole loop; returns the summary written to ``out/summary.json``."""
     from cmat.tasks import curate, outcome_pairs, preference_pairs, sft_examples
@@ -275,6 +292,7 @@ def tune(cfg: TuneConfig) -> dict[str, Any]:
     _launcher(cfg)  # a bad launcher setting fails before anything runs
     if cfg.mix_data and not Path(cfg.mix_data).is_file():
         raise ConfigError(f"chat data '{cfg.mix_data}' does not exist")
+    _check_generation(cfg)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out / "config.json", asdict(cfg))

@@ -35,6 +35,7 @@ class SourceConfig(Protocol):
     concurrency: int
     progress: bool
     corrections: int
+    correction_mistakes: str
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
                                    more_conditions=cfg.more_conditions)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
-        rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed)
+        mistakes = [m.strip() for m in cfg.correction_mistakes.split(",") if m.strip()]
+        rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed, mistakes=mistakes)
         stage(f"{len(rows)} correction examples {describe(rows)} -> {rows_path}")
         write_jsonl_atomic(rows_path, rows)
     return read_jsonl(rows_path)

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
 
 from cmat.agents.checker_base import Checker
 from cmat.agents.checkers.base import no_model
@@ -37,14 +38,26 @@ def _shell_rule() -> Checker:
 RULE_CHECKERS: dict[str, Callable[[], Checker]] = {"dbbench": SQLRuleChecker, "os": _shell_rule}
 
 
-def _rule(env: str, spec: str) -> Checker:
+def rule_switches(checker: Checker) -> list[str]:
+    """The checks a rule checker can switch off: its ``check_<name>`` fields, by name."""
+    return sorted(f.name.removeprefix("check_") for f in fields(checker)
+                  if f.name.startswith("check_")) if is_dataclass(checker) else []
+
+
+def _rule(env: str, spec: str, off: Sequence[str] = ()) -> Checker:
     if env not in RULE_CHECKERS:
         known = ", ".join(sorted(RULE_CHECKERS))
         raise ConfigError(
             f"checker '{spec}' needs a rule checker, and environment '{env}' has none "
             f"(environments with one: {known}); use 'llm' or 'none'"
         )
-    return RULE_CHECKERS[env]()
+    checker = RULE_CHECKERS[env]()
+    valid = rule_switches(checker)
+    for name in off:
+        if name not in valid:
+            raise ConfigError(f"the {env} rule checker has no check '{name}'; checks: {', '.join(valid)}")
+        setattr(checker, f"check_{name}", False)
+    return checker
 
 
 def _llm(env: str) -> LLMChecker:
@@ -57,24 +70,28 @@ def _llm(env: str) -> LLMChecker:
     return LLMChecker(system_prompt=specific) if exists(specific) else LLMChecker()
 
 
-def make_checker(spec: str, *, env: str, llm_available: bool = True) -> Checker | None:
-    """The checker named by ``spec`` for environment ``env``; None for ``none``.
+def make_checker(spec: str, *, env: str, llm_available: bool = True, rules_off: Sequence[str] = ()) -> Checker | None:
+    """The checker named by ``spec`` for environment ``env``; None for ``none``. ``rules_off``
+    names rule checks to switch off (:func:`rule_switches`, e.g. ``numbers``).
 
     Raises :class:`ConfigError` for an unknown spec, for ``rule`` on an environment without a
-    rule checker, and for ``llm`` when no model is available to ask.
+    rule checker, for an unknown or unusable ``rules_off`` name, and for ``llm`` when no model is
+    available to ask.
     """
     if spec not in CHECKER_SPECS:
         valid = "; ".join(f"'{k}' ({v})" for k, v in CHECKER_SPECS.items())
         raise ConfigError(f"unknown checker '{spec}'; valid checkers: {valid}")
+    if rules_off and "rule" not in spec.split("+"):
+        raise ConfigError(f"rule checks can only be switched off with a rule checker, not '{spec}'")
     if spec == "none":
         return None
     if "llm" in spec.split("+") and not llm_available:
         raise ConfigError(f"checker '{spec}' asks the model as critic, but no model is available")
     if spec == "rule":
-        return _rule(env, spec)
+        return _rule(env, spec, rules_off)
     if spec == "llm":
         return _llm(env)
-    return ChainChecker([_rule(env, spec), _llm(env)])
+    return ChainChecker([_rule(env, spec, rules_off), _llm(env)])
 
 
 __all__ = [
@@ -86,5 +103,6 @@ __all__ = [
     "make_checker",
     "no_model",
     "parse_verdict",
+    "rule_switches",
     "sql_error",
 ]

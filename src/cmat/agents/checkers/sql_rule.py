@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_repair import repair, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
@@ -63,6 +64,8 @@ class SQLRuleChecker(FindingChecker):
     max_repairs: int = 4
     # A statement already run on the same data is rejected: it would answer the same again.
     check_repeats: bool = True
+    # Every number the question states must be used by a statement with conditions (``_sql_numbers``).
+    check_numbers: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -144,6 +147,10 @@ class SQLRuleChecker(FindingChecker):
                 return found
         if self.check_values:
             found = value_not_in_question(stmt, _question(ctx))
+            if found:
+                return found
+        if self.check_numbers:
+            found = number_not_used(stmt, _question(ctx), ctx.schema)
             if found:
                 return found
         if is_mutation(stmt) and ctx.dry_run is not None:

@@ -1,0 +1,76 @@
+"""Every number the question states must be used by the statement.
+
+The counterpart of :mod:`_sql_values` (a value the statement uses must be in the question): a
+number the question states and the statement leaves out is, in a DBBench task, a dropped
+condition ("... when Points is 51" answered without ``Points`` = 51) or a value cut short
+('13.17' for "13.17 (95)"). These are among the most common
+errors of small models on multi-condition questions, and the database cannot catch them: the
+query runs and returns a wrong, non-empty result.
+
+A number counts as used when it is any literal of the statement (a condition, a LIMIT, an
+inserted value, by value: ``9.6260`` is 9.626) or a number inside a string literal
+('August 15, 2000' uses 15 and 2000). Numbers that are part of the table's name or of a header
+("Enrolment 2004", "weeks at No. 1") are not asked for, nor are 0 and 1 ("the 1 with ..."),
+nor numbers written as words. The rule applies only to statements with conditions (a WHERE or
+HAVING clause): an exploratory ``SELECT * FROM t LIMIT 3`` is never rejected for it, nor an
+INSERT, whose question may state other numbers ("a table with 5 columns").
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import render
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_FREE = {0.0, 1.0}
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers written with digits in ``text`` (thousands separators dropped, sign ignored)."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        try:
+            found.add(float(match.group(0).rstrip(",").replace(",", "")))
+        except ValueError:
+            continue
+    return found
+
+
+def _stated(question: str) -> list[tuple[str, float]]:
+    """(as written, value) of each number of the question, in order, without repeats."""
+    seen: set[float] = set()
+    out = []
+    for match in _NUMBER.finditer(question):
+        written = match.group(0).rstrip(",")
+        try:
+            value = float(written.replace(",", ""))
+        except ValueError:
+            continue
+        if value not in seen:
+            seen.add(value)
+            out.append((written, value))
+    return out
+
+
+def _applies(stmt: exp.Expression) -> bool:
+    return any(stmt.find(node) is not None for node in (exp.Where, exp.Having))
+
+
+def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
+    """The first number of ``question`` that ``stmt`` does not use, as a finding; None if all are."""
+    if not question.strip() or not _applies(stmt):
+        return None
+    used: set[float] = set()
+    for literal in stmt.find_all(exp.Literal):
+        used |= _numbers(str(literal.this))
+    names = " ".join([*schema, *(c for columns in schema.values() for c in columns)])
+    free = _FREE | _numbers(names)
+    for written, value in _stated(question):
+        if value not in free and value not in used:
+            feedback = render("rule_sql_number_not_used", number=written)
+            return Finding("number_not_used", feedback, {"number": written})
+    return None
