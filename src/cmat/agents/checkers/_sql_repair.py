@@ -5,7 +5,9 @@ badly from the prompt (DBBench tasks have one table), a column name with a typo 
 case, a spaced name without backticks, a name in string quotes. The rule Checker knows the
 schema, so for these it can write the corrected statement instead of only describing it. Every
 repair is a renaming; values, conditions and the statement's shape are never touched, and a
-name with no close match is left for the Assistant (feedback only).
+name with no close match is left for the Assistant (feedback only). The one renaming that is
+not a spelling fix puts a value back on the column the question names next to it
+(``_sql_pairing``), when the wrong column occurs once in the statement.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         return rename(sql, name, name)
     if finding.rule == "name_as_string":
         return rename(sql, name, name, strings=True)
+    if finding.rule == "value_on_other_column" and details.get("repairable"):
+        return rename(sql, name, str(details["target"]))  # the wrong column occurs once
     return None
 
 

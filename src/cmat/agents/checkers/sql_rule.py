@@ -24,6 +24,7 @@ from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_numbers import number_not_used
+from cmat.agents.checkers._sql_pairing import value_on_other_column
 from cmat.agents.checkers._sql_repair import repair, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
@@ -66,6 +67,8 @@ class SQLRuleChecker(FindingChecker):
     check_repeats: bool = True
     # Every number the question states must be used by a statement with conditions (``_sql_numbers``).
     check_numbers: bool = True
+    # A value is compared with the column the question names next to it (``_sql_pairing``).
+    check_pairing: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -147,6 +150,10 @@ class SQLRuleChecker(FindingChecker):
                 return found
         if self.check_values:
             found = value_not_in_question(stmt, _question(ctx))
+            if found:
+                return found
+        if self.check_pairing:
+            found = value_on_other_column(stmt, _question(ctx), ctx.schema)
             if found:
                 return found
         if self.check_numbers:

@@ -1,0 +1,128 @@
+"""A value must be compared with the column the question pairs it with.
+
+Crowd-written table questions put a condition's column next to its value: "a Result of 2–1",
+"when Gold is 0", "Frequency MHz smaller than 107.7", "for 11 points". A small model reads the
+value correctly and puts it on another column (``Goal`` = '2–1'), a mistake the database cannot
+catch: the query runs and returns nothing or the wrong rows. When the question names a header
+right before the value (at most :data:`GAP` characters of linking words such as "of", "is",
+"smaller than" in between, :data:`LINK_WORDS`), or directly after it ("11 points"), that header is the
+value's column;
+a condition that compares the value with a different column is rejected, and the Checker can
+repair it itself (``--repair``) when the wrong column occurs once in the statement. A header
+the statement selects or sets is never taken as a value's column ("update the host city of the
+2026 jamboree": `Host City` is set, 2026 is the year).
+
+Headers are found case-insensitively as whole words, the longest first ("Home team score"
+before "Home team"), also without a parenthesis or unit ("Area (km²)" as "Area"). A value the
+question does not state, or states next to no header, is left to the other rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import clip, render
+
+GAP = 24  # characters between a header and its value ("is larger than or equal to" is 26)
+AFTER_GAP = 8  # "11 points", "LP as the Format": the value before its header
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like)
+# Words that may stand between a header and its value ("a Result of 2–1", "Goal smaller than 17").
+# Words that open another clause ("for", "with", "where", "that has") are not among them: the
+# header before them is what the question asks for, not the value's column.
+LINK_WORDS = frozenset({
+    "of", "is", "was", "are", "were", "be", "equal", "equals", "to", "than", "smaller", "larger", "bigger",
+    "greater", "less", "more", "fewer", "higher", "lower", "above", "below", "under", "over", "at", "least",
+    "most", "a", "an", "the", "as",
+})
+AFTER_WORDS = frozenset({"as", "the", "a", "an"})  # "with LP as the Format", "for 11 points"
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    column: str
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("_", " ")
+
+
+def _mentions(question: str, columns: list[str]) -> list[_Span]:
+    """Where the question names a header: whole words, longest names first, no overlaps."""
+    names: list[tuple[str, str]] = []
+    for column in columns:
+        for form in {_norm(column).strip(), _norm(_PAREN.sub("", column)).strip()}:
+            if len(form) >= 2:
+                names.append((form, column))
+    taken: list[_Span] = []
+    for form, column in sorted(names, key=lambda fc: -len(fc[0])):
+        pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, form.split())) + r"(?:s|es)?(?![\w])")
+        for match in pattern.finditer(question):
+            if not any(match.start() < s.end and s.start < match.end() for s in taken):
+                taken.append(_Span(match.start(), match.end(), column))
+    return sorted(taken, key=lambda s: s.start)
+
+
+def _conditions(stmt: exp.Expression) -> Iterator[tuple[exp.Column, exp.Literal]]:
+    where = [n for n in (stmt.find(exp.Where), stmt.find(exp.Having)) if n is not None]
+    for clause in where:
+        for node in clause.find_all(*_COMPARISONS):
+            left, right = node.args.get("this"), node.args.get("expression")
+            if isinstance(left, exp.Column) and isinstance(right, exp.Literal):
+                yield left, right
+
+
+def _linked(between: str, allowed: frozenset[str] = LINK_WORDS) -> bool:
+    """Only linking words (``allowed``) and quotes stand between a header and a value."""
+    if re.search(r"[,;?]", between):
+        return False  # another clause
+    return all(w in allowed for w in re.findall(r"[^\s:'\"]+", between))
+
+
+def _paired(question: str, value: str, spans: list[_Span]) -> str | None:
+    """The header the question writes next to ``value``, or None."""
+    text = value.strip("%").strip()
+    if not text:
+        return None
+    pattern = re.compile(r"(?<![\w.])" + re.escape(_norm(text)) + r"(?![\w])")
+    for match in pattern.finditer(question):
+        if any(s.start <= match.start() < s.end for s in spans):
+            continue  # the value's text is part of a header here
+        after = [s for s in spans if s.start >= match.end()]
+        if after and after[0].start - match.end() <= AFTER_GAP and _linked(question[match.end() : after[0].start],
+                                                                            AFTER_WORDS):
+            return after[0].column  # "11 points", "LP as the Format": the value before its column
+        before = [s for s in spans if s.end <= match.start()]
+        if before and match.start() - before[-1].end <= GAP and _linked(question[before[-1].end : match.start()]):
+            return before[-1].column
+    return None
+
+
+def value_on_other_column(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
+    """The first condition whose value the question pairs with another column, as a finding."""
+    columns = [c for cols in schema.values() for c in cols]
+    if not question.strip() or not columns:
+        return None
+    text = _norm(question)
+    spans = _mentions(text, columns)
+    used = [c.name.lower() for c in stmt.find_all(exp.Column)]
+    clauses = [n for n in (stmt.find(exp.Where), stmt.find(exp.Having)) if n is not None]
+    in_conditions = [c.name.lower() for clause in clauses for c in clause.find_all(exp.Column)]
+    outside = {name for name in used if used.count(name) > in_conditions.count(name)}
+    for column, literal in _conditions(stmt):
+        paired = _paired(text, str(literal.this), spans)
+        if paired is None or paired.lower() == column.name.lower() or paired.lower() in outside:
+            continue  # what the statement selects or sets ("the Score of the 2026 final") is no condition
+        feedback = render("rule_sql_value_column", value=clip(str(literal.this), 80), column=paired,
+                          used=column.name)
+        details = {"name": column.name, "target": paired, "value": str(literal.this)[:200],
+                   "repairable": used.count(column.name.lower()) == 1 and paired.lower() not in used}
+        return Finding("value_on_other_column", feedback, details)
+    return None

@@ -1,0 +1,70 @@
+"""The pairing rule (``_sql_pairing``): a value goes on the column the question names next to it,
+and the Checker can move it there itself (``--repair``)."""
+
+from __future__ import annotations
+
+import pytest
+from checker_helpers import make_ctx, operation
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+
+SCHEMA = {"Cup": ["Round", "Date", "Home side", "Home side score", "Result", "Venue", "Crowd", "Points"]}
+FULL = SQLRuleChecker(check_numbers=False)
+
+
+def _ctx(sql: str, question: str, task_type: str = "other") -> CheckContext:
+    return make_ctx(operation(sql), schema=SCHEMA, task_type=task_type, data={"description": question})
+
+
+@pytest.mark.parametrize(
+    ("sql", "question", "wrong", "right"),
+    [
+        ("SELECT `Venue` FROM `Cup` WHERE `Round` = '3–0'", "Which venue has a Result of 3–0?", "Round", "Result"),
+        ("SELECT `Venue` FROM `Cup` WHERE `Crowd` > 4", "Which venue had points larger than 4?", "Crowd", "Points"),
+        ("SELECT `Venue` FROM `Cup` WHERE `Home side` = '12.9'",
+         "Where did the home side score of 12.9 come?", "Home side", "Home side score"),
+        ("SELECT MIN(`Crowd`) FROM `Cup` WHERE `Round` = 7", "The smallest crowd for 7 points?", "Round", "Points"),
+        ("SELECT COUNT(*) FROM `Cup` WHERE `Date` = 'Elm Park'", "How many with Elm Park as the venue?",
+         "Date", "Venue"),
+    ],
+)
+def test_a_value_on_another_column_is_named_and_repaired(sql: str, question: str, wrong: str, right: str) -> None:
+    ctx = _ctx(sql, question)
+    verdict = FULL.verify(ctx)
+    assert not verdict.approve and verdict.details["rule"] == "value_on_other_column"
+    assert verdict.details["name"] == wrong and verdict.details["target"] == right
+    assert f"goes with the column `{right}`, but your statement compares it with `{wrong}`" in verdict.feedback
+    finding = FULL.find(ctx)
+    assert finding is not None
+    fixed = FULL.revise(ctx, finding)
+    assert f"`{right}`" in fixed and f"`{wrong}`" not in fixed
+    assert FULL.verify(_ctx(fixed.split("```sql\n")[1].split("\n```")[0], question)).approve
+    assert SQLRuleChecker(check_numbers=False, check_pairing=False).verify(ctx).approve
+
+
+@pytest.mark.parametrize(
+    ("sql", "question"),
+    [
+        ("SELECT `Venue` FROM `Cup` WHERE `Result` = '3–0'", "Which venue has a Result of 3–0?"),
+        # what is selected or set is not a condition's column ("the Venue of the 2026 final")
+        ("SELECT `Venue` FROM `Cup` WHERE `Date` = '2026'", "What is the venue of the 2026 final?"),
+        ("UPDATE `Cup` SET `Venue` = 'Elm Park' WHERE `Date` = '2026'", "Set the venue of the 2026 final to Elm Park."),
+        # a clause word in between: the header is what is asked for
+        ("SELECT `Crowd` FROM `Cup` WHERE `Venue` = 'Elm Park'", "What crowd for Elm Park?"),
+        ("SELECT MIN(`Round`) FROM `Cup` WHERE `Home side` = 'Elm'", "The earliest round where Elm played at home?"),
+        # a value next to no header, or not in the question at all
+        ("SELECT `Venue` FROM `Cup` WHERE `Round` = 'Final'", "Where was the final?"),
+    ],
+)
+def test_values_next_to_their_column_or_to_none_pass(sql: str, question: str) -> None:
+    task_type = "UPDATE" if sql.startswith("UPDATE") else "other"
+    verdict = FULL.verify(_ctx(sql, question, task_type))
+    assert verdict.approve, verdict.feedback
+
+
+def test_no_repair_when_the_wrong_column_is_used_twice() -> None:
+    ctx = _ctx("SELECT `Round` FROM `Cup` WHERE `Round` = '3–0'", "Which round has a Result of 3–0?")
+    finding = FULL.find(ctx)
+    assert finding is not None and finding.details["repairable"] is False
+    assert FULL.revise(ctx, finding) == ""
