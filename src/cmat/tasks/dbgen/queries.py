@@ -30,9 +30,9 @@ class Shape:
     ``more`` is the chance that a query gets one more filter, drawn again after each one added,
     up to ``max_more``: an equality on a categorical column with a value taken from the rows the
     query already selects (so the result stays non-empty), or a numeric comparison. The default
-    (0) draws nothing, so every documented seed keeps producing the same tasks. WikiSQL, the
-    source of most DBBench questions, has about a third of its questions with two or more
-    conditions (Zhong et al., 2017); the plain generator writes one in ten.
+    (0) draws nothing, so every documented seed keeps producing the same tasks. WikiSQL-style
+    questions often have two or three conditions (8 of the 20 dev query tasks have two or more);
+    the plain and crowd generators write at most one in ten.
     """
 
     more: float = 0.0
