@@ -19,6 +19,11 @@ from cmat.errors import ConfigError
 T = TypeVar("T")
 
 
+def comma_list(text: str) -> list[str]:
+    """The names of a comma-separated flag value (``"a, b,"`` -> ``["a", "b"]``)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def _base_type(annotation: Any) -> Any:
     """``int | None`` -> ``int``; plain types unchanged."""
     origin = typing.get_origin(annotation)

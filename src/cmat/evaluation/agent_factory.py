@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cmat.agents.setup import AgentSetup, approx_tokens
+from cmat.config import comma_list
 from cmat.envs.base import Task
 from cmat.llm.base import LLM
 from cmat.runner.orchestrator import Roles
@@ -34,18 +35,13 @@ def roles_for(llm: LLM, cfg: EvalConfig, others: Mapping[str, LLM] | None = None
     return Roles({"assistant": llm, **(others or {})}, configs)
 
 
-def rules_off(text: str) -> list[str]:
-    """The rule checks named in a comma-separated ``--checker-off`` value."""
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
 @contextmanager
 def agent_factory(cfg: EvalConfig, llm: LLM, run_id: str) -> Iterator[Callable[[Task], AgentSetup]]:
     """Yield ``task -> AgentSetup``; opens (and finally closes) the long-term memory."""
     from cmat.agents.checkers import make_checker
 
     checker = make_checker(cfg.checker, env=cfg.env, llm_available=cfg.model != "oracle",
-                           rules_off=rules_off(cfg.checker_off))
+                           rules_off=comma_list(cfg.checker_off))
     memory: Any = None
     if cfg.memory != "off":
         from cmat.memory.embeddings import make_embedder

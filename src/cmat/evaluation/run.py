@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cmat.config import comma_list
 from cmat.envs.base import Task
-from cmat.evaluation.agent_factory import agent_factory, roles_for, rules_off
+from cmat.evaluation.agent_factory import agent_factory, roles_for
 from cmat.llm.base import LLM
 from cmat.registry import get_env, make_llm
 from cmat.runner.orchestrator import BATCHING, run_many
@@ -146,7 +147,7 @@ def _manifest(cfg: EvalConfig, data: str, entry: Any) -> dict[str, Any]:
         "checker": cfg.checker,
         "revisions": cfg.revisions if cfg.checker != "none" else None,
         **({"repair": True} if cfg.repair and cfg.checker != "none" else {}),
-        **({"checker_off": sorted(rules_off(cfg.checker_off))} if cfg.checker_off.strip() else {}),
+        **({"checker_off": sorted(comma_list(cfg.checker_off))} if cfg.checker_off.strip() else {}),
         **({"revision_temperature": cfg.revision_temperature} if cfg.revision_temperature else {}),
         "memory": cfg.memory if cfg.memory == "off" else str(Path(cfg.memory).resolve()),
         "memory_k": cfg.memory_k if cfg.memory != "off" else None,
@@ -185,7 +186,7 @@ def evaluate(cfg: EvalConfig, *, progress: bool = True) -> dict[str, Any]:
     if cfg.checker_off.strip():  # a misspelt check fails now, before the model loads
         from cmat.agents.checkers import make_checker
 
-        make_checker(cfg.checker, env=cfg.env, llm_available=True, rules_off=rules_off(cfg.checker_off))
+        make_checker(cfg.checker, env=cfg.env, llm_available=True, rules_off=comma_list(cfg.checker_off))
     entry = get_env(cfg.env)
     data = cfg.data or entry.default_data()
     tasks = entry.load(data, **entry.load_options(cfg))

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cmat.config import comma_list
 from cmat.errors import ConfigError
 from cmat.runner.orchestrator import BATCHING
 from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
@@ -274,7 +275,7 @@ def _check_generation(cfg: TuneConfig) -> None:
     """Bad task-generation settings fail before anything runs, not after the baseline."""
     from cmat.tasks.corrections import MISTAKES
 
-    mistakes = [m.strip() for m in cfg.correction_mistakes.split(",") if m.strip()]
+    mistakes = comma_list(cfg.correction_mistakes)
     unknown = sorted(set(mistakes) - set(MISTAKES))
     if unknown or not mistakes:
         raise ConfigError(f"--correction-mistakes: unknown {unknown or 'empty'}; valid: {', '.join(MISTAKES)}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from random import Random
 from typing import Any, Protocol
 
+from cmat.config import comma_list
 from cmat.errors import ConfigError
 from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
 
@@ -127,7 +128,7 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
                                    more_conditions=cfg.more_conditions)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
-        mistakes = [m.strip() for m in cfg.correction_mistakes.split(",") if m.strip()]
+        mistakes = comma_list(cfg.correction_mistakes)
         rows = correction_examples(read_jsonl(tasks_path), cfg.task_seed, mistakes=mistakes)
         stage(f"{len(rows)} correction examples {describe(rows)} -> {rows_path}")
         write_jsonl_atomic(rows_path, rows)

@@ -186,6 +186,11 @@ def whole_table_change(stmt: exp.Expression, sql: str, schema: Schema) -> Findin
     return None
 
 
+def condition_clauses(stmt: exp.Expression) -> list[exp.Expression]:
+    """The statement's WHERE and HAVING clauses (those it has)."""
+    return [n for n in (stmt.find(exp.Where), stmt.find(exp.Having)) if n is not None]
+
+
 def is_mutation(stmt: exp.Expression) -> bool:
     """Whether the statement may change the database (everything but queries, SHOW, DESCRIBE)."""
     return not isinstance(stmt, (exp.Query, exp.Show, exp.Describe))

@@ -22,6 +22,7 @@ import re
 
 from sqlglot import exp
 
+from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
 
@@ -29,47 +30,24 @@ _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _FREE = {0.0, 1.0}
 
 
-def _numbers(text: str) -> set[float]:
-    """The numbers written with digits in ``text`` (thousands separators dropped, sign ignored)."""
-    found = set()
+def _stated(text: str) -> dict[float, str]:
+    """Each number written with digits in ``text`` (thousands separators dropped, sign ignored),
+    in order, mapped to how it is first written."""
+    out: dict[float, str] = {}
     for match in _NUMBER.finditer(text):
-        try:
-            found.add(float(match.group(0).rstrip(",").replace(",", "")))
-        except ValueError:
-            continue
-    return found
-
-
-def _stated(question: str) -> list[tuple[str, float]]:
-    """(as written, value) of each number of the question, in order, without repeats."""
-    seen: set[float] = set()
-    out = []
-    for match in _NUMBER.finditer(question):
         written = match.group(0).rstrip(",")
-        try:
-            value = float(written.replace(",", ""))
-        except ValueError:
-            continue
-        if value not in seen:
-            seen.add(value)
-            out.append((written, value))
+        out.setdefault(float(written.replace(",", "")), written)  # digits and commas: always a float
     return out
-
-
-def _applies(stmt: exp.Expression) -> bool:
-    return any(stmt.find(node) is not None for node in (exp.Where, exp.Having))
 
 
 def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
     """The first number of ``question`` that ``stmt`` does not use, as a finding; None if all are."""
-    if not question.strip() or not _applies(stmt):
+    if not question.strip() or not condition_clauses(stmt):
         return None
-    used: set[float] = set()
-    for literal in stmt.find_all(exp.Literal):
-        used |= _numbers(str(literal.this))
+    used = {value for literal in stmt.find_all(exp.Literal) for value in _stated(str(literal.this))}
     names = " ".join([*schema, *(c for columns in schema.values() for c in columns)])
-    free = _FREE | _numbers(names)
-    for written, value in _stated(question):
+    free = _FREE | set(_stated(names))
+    for value, written in _stated(question).items():
         if value not in free and value not in used:
             feedback = render("rule_sql_number_not_used", number=written)
             return Finding("number_not_used", feedback, {"number": written})

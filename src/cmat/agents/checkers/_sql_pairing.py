@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -71,8 +72,7 @@ def _mentions(question: str, columns: list[str]) -> list[_Span]:
 
 
 def _conditions(stmt: exp.Expression) -> Iterator[tuple[exp.Column, exp.Literal]]:
-    where = [n for n in (stmt.find(exp.Where), stmt.find(exp.Having)) if n is not None]
-    for clause in where:
+    for clause in condition_clauses(stmt):
         for node in clause.find_all(*_COMPARISONS):
             left, right = node.args.get("this"), node.args.get("expression")
             if isinstance(left, exp.Column) and isinstance(right, exp.Literal):
@@ -113,8 +113,7 @@ def value_on_other_column(stmt: exp.Expression, question: str, schema: dict[str,
     text = _norm(question)
     spans = _mentions(text, columns)
     used = [c.name.lower() for c in stmt.find_all(exp.Column)]
-    clauses = [n for n in (stmt.find(exp.Where), stmt.find(exp.Having)) if n is not None]
-    in_conditions = [c.name.lower() for clause in clauses for c in clause.find_all(exp.Column)]
+    in_conditions = [c.name.lower() for clause in condition_clauses(stmt) for c in clause.find_all(exp.Column)]
     outside = {name for name in used if used.count(name) > in_conditions.count(name)}
     for column, literal in _conditions(stmt):
         paired = _paired(text, str(literal.this), spans)
