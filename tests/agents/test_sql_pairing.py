@@ -68,3 +68,14 @@ def test_no_repair_when_the_wrong_column_is_used_twice() -> None:
     finding = FULL.find(ctx)
     assert finding is not None and finding.details["repairable"] is False
     assert FULL.revise(ctx, finding) == ""
+
+
+def test_a_repairable_misplaced_value_is_named_first_and_the_repairs_chain() -> None:
+    # 7 belongs on Points, which the statement already uses (for 2026, which belongs on Date):
+    # moving 2026 first frees Points for 7
+    ctx = _ctx("SELECT `Venue` FROM `Cup` WHERE `Points` = 2026 AND `Crowd` = 7",
+               "Which venue had a Date of 2026, and Points of 7?")
+    finding = FULL.find(ctx)
+    assert finding is not None and finding.details["name"] == "Points" and finding.details["target"] == "Date"
+    fixed = FULL.revise(ctx, finding)
+    assert "WHERE `Date` = 2026 AND `Points` = 7" in fixed, fixed

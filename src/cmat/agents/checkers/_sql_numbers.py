@@ -12,8 +12,10 @@ inserted value, by value: ``9.6260`` is 9.626) or a number inside a string liter
 ('August 15, 2000' uses 15 and 2000). Numbers that are part of the table's name or of a header
 ("Enrolment 2004", "weeks at No. 1") are not asked for, nor are 0 and 1 ("the 1 with ..."),
 nor numbers written as words. The rule applies only to statements with conditions (a WHERE or
-HAVING clause): an exploratory ``SELECT * FROM t LIMIT 3`` is never rejected for it, nor an
-INSERT, whose question may state other numbers ("a table with 5 columns").
+HAVING clause) and to queries shaped as an answer (an aggregate or an ORDER BY: "SELECT
+MAX(`Bronze`) FROM t" for "the biggest Bronze that has less than 0 Silvers"): an exploratory
+``SELECT * FROM t LIMIT 3`` is never rejected for it, nor an INSERT, whose question may state
+other numbers ("a table with 5 columns").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
+from cmat.agents.checkers._sql_compare import missing_condition
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
 
@@ -40,9 +43,15 @@ def _stated(text: str) -> dict[float, str]:
     return out
 
 
+def _answers(stmt: exp.Expression) -> bool:
+    """Whether ``stmt`` is a query shaped as an answer: a SELECT with an aggregate or an ORDER BY
+    ("SELECT MAX(`Bronze`) FROM t" for "the biggest Bronze that has less than 0 Silvers")."""
+    return isinstance(stmt, exp.Select) and (stmt.find(exp.AggFunc) is not None or stmt.args.get("order") is not None)
+
+
 def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
     """The first number of ``question`` that ``stmt`` does not use, as a finding; None if all are."""
-    if not question.strip() or not condition_clauses(stmt):
+    if not question.strip() or not (condition_clauses(stmt) or _answers(stmt)):
         return None
     used = {value for literal in stmt.find_all(exp.Literal) for value in _stated(str(literal.this))}
     names = " ".join([*schema, *(c for columns in schema.values() for c in columns)])
@@ -50,5 +59,6 @@ def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[
     for value, written in _stated(question).items():
         if value not in free and value not in used:
             feedback = render("rule_sql_number_not_used", number=written)
-            return Finding("number_not_used", feedback, {"number": written})
+            details = {"number": written, **missing_condition(stmt, question, schema, written)}
+            return Finding("number_not_used", feedback, details)
     return None

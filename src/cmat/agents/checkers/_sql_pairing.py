@@ -45,29 +45,29 @@ AFTER_WORDS = frozenset({"as", "the", "a", "an"})  # "with LP as the Format", "f
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
     start: int
     end: int
     column: str
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("_", " ")
 
 
-def _mentions(question: str, columns: list[str]) -> list[_Span]:
+def mentions(question: str, columns: list[str]) -> list[Span]:
     """Where the question names a header: whole words, longest names first, no overlaps."""
     names: list[tuple[str, str]] = []
     for column in columns:
-        for form in {_norm(column).strip(), _norm(_PAREN.sub("", column)).strip()}:
+        for form in {norm(column).strip(), norm(_PAREN.sub("", column)).strip()}:
             if len(form) >= 2:
                 names.append((form, column))
-    taken: list[_Span] = []
+    taken: list[Span] = []
     for form, column in sorted(names, key=lambda fc: -len(fc[0])):
         pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, form.split())) + r"(?:s|es)?(?![\w])")
         for match in pattern.finditer(question):
             if not any(match.start() < s.end and s.start < match.end() for s in taken):
-                taken.append(_Span(match.start(), match.end(), column))
+                taken.append(Span(match.start(), match.end(), column))
     return sorted(taken, key=lambda s: s.start)
 
 
@@ -86,12 +86,12 @@ def _linked(between: str, allowed: frozenset[str] = LINK_WORDS) -> bool:
     return all(w in allowed for w in re.findall(r"[^\s:'\"]+", between))
 
 
-def _paired(question: str, value: str, spans: list[_Span]) -> str | None:
-    """The header the question writes next to ``value``, or None."""
+def paired(question: str, value: str, spans: list[Span]) -> str | None:
+    """The header the (normalised) question writes next to ``value``, or None."""
     text = value.strip("%").strip()
     if not text:
         return None
-    pattern = re.compile(r"(?<![\w.])" + re.escape(_norm(text)) + r"(?![\w])")
+    pattern = re.compile(r"(?<![\w.])" + re.escape(norm(text)) + r"(?![\w])")
     for match in pattern.finditer(question):
         if any(s.start <= match.start() < s.end for s in spans):
             continue  # the value's text is part of a header here
@@ -106,22 +106,27 @@ def _paired(question: str, value: str, spans: list[_Span]) -> str | None:
 
 
 def value_on_other_column(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
-    """The first condition whose value the question pairs with another column, as a finding."""
+    """The first condition whose value the question pairs with another column, as a finding;
+    the first repairable one when there is one (its repair may make the next one repairable)."""
+    findings = list(_misplaced(stmt, question, schema))
+    return next((f for f in findings if f.details["repairable"]), findings[0] if findings else None)
+
+
+def _misplaced(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Iterator[Finding]:
     columns = [c for cols in schema.values() for c in cols]
     if not question.strip() or not columns:
-        return None
-    text = _norm(question)
-    spans = _mentions(text, columns)
+        return
+    text = norm(question)
+    spans = mentions(text, columns)
     used = [c.name.lower() for c in stmt.find_all(exp.Column)]
     in_conditions = [c.name.lower() for clause in condition_clauses(stmt) for c in clause.find_all(exp.Column)]
     outside = {name for name in used if used.count(name) > in_conditions.count(name)}
     for column, literal in _conditions(stmt):
-        paired = _paired(text, str(literal.this), spans)
-        if paired is None or paired.lower() == column.name.lower() or paired.lower() in outside:
+        header = paired(text, str(literal.this), spans)
+        if header is None or header.lower() == column.name.lower() or header.lower() in outside:
             continue  # what the statement selects or sets ("the Score of the 2026 final") is no condition
-        feedback = render("rule_sql_value_column", value=clip(str(literal.this), 80), column=paired,
+        feedback = render("rule_sql_value_column", value=clip(str(literal.this), 80), column=header,
                           used=column.name)
-        details = {"name": column.name, "target": paired, "value": str(literal.this)[:200],
-                   "repairable": used.count(column.name.lower()) == 1 and paired.lower() not in used}
-        return Finding("value_on_other_column", feedback, details)
-    return None
+        details = {"name": column.name, "target": header, "value": str(literal.this)[:200],
+                   "repairable": used.count(column.name.lower()) == 1 and header.lower() not in used}
+        yield Finding("value_on_other_column", feedback, details)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from cmat.agents.checkers._sql_compare import with_condition, with_operator
 from cmat.agents.checkers._sql_text import Finding, closest, name_pattern, segments
 from cmat.envs.dbbench.env import SQL_BLOCK
 
@@ -47,6 +48,8 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when the fix is not a clear renaming."""
     details = finding.details
+    if finding.rule == "number_not_used" and details.get("repairable"):
+        return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))
     name = str(details.get("name", ""))
     if not name:
         return None
@@ -63,6 +66,8 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         return rename(sql, name, name, strings=True)
     if finding.rule == "value_on_other_column" and details.get("repairable"):
         return rename(sql, name, str(details["target"]))  # the wrong column occurs once
+    if finding.rule == "operator_not_stated" and details.get("repairable"):
+        return with_operator(sql, name, str(details["value"]), str(details["operator"]))
     return None
 
 

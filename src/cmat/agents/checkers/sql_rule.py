@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
 from cmat.agents.checkers._sql_repair import repair, replace_sql
@@ -69,6 +70,8 @@ class SQLRuleChecker(FindingChecker):
     check_numbers: bool = True
     # A value is compared with the column the question names next to it (``_sql_pairing``).
     check_pairing: bool = True
+    # A condition compares a number the way the question's words do ("smaller than 17": ``<``; ``_sql_compare``).
+    check_operators: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -154,6 +157,10 @@ class SQLRuleChecker(FindingChecker):
                 return found
         if self.check_pairing:
             found = value_on_other_column(stmt, _question(ctx), ctx.schema)
+            if found:
+                return found
+        if self.check_operators:
+            found = operator_not_stated(stmt, _question(ctx), ctx.schema)
             if found:
                 return found
         if self.check_numbers:

@@ -1,0 +1,217 @@
+"""A condition compares the way the question says, and a stated number is not left out.
+
+Crowd-written table questions write the comparison next to the value: "a Goal smaller than
+17", "less than 0 Silvers", "with at least 3 wins", "6 or more games". A small model copies
+the column and the value and writes ``=`` anyway; the database cannot catch it, the query runs
+and returns other rows. This module reads the words right before a number (:data:`BEFORE`) and
+right after it (:data:`AFTER`) and names the operator they mean; a condition on a number the
+question compares in words, with another operator, is a finding, repairable by writing the
+stated operator (a quoted number becomes a plain one, so that ``'50' < '232'`` does not compare
+text).
+
+It also builds the condition a statement left out: the numbers rule (``_sql_numbers``) rejects
+a query that drops a stated number, and when the question names exactly one header next to that
+number ("when Points is 51", "for 11 points"), the dropped condition is `Points` = 51 (or the
+stated comparison), which the Checker can add itself. Only to a SELECT that does not use that
+column at all: an UPDATE's missing number may be a value to set.
+
+Numbers are whole tokens: "15" in "15-28" or "13.17" in "13.17 (95)" is part of a longer value
+and never read as a number of its own here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from cmat.agents.checkers._sql_ast import condition_clauses
+from cmat.agents.checkers._sql_pairing import LINK_WORDS, Span, mentions, norm, paired
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import render
+
+Schema = dict[str, list[str]]
+_MORE = r"(?:greater|larger|bigger|more|higher|later|longer|older)"
+_LESS = r"(?:smaller|less|fewer|lower|earlier|shorter|younger)"
+# Phrases that end right before the number, longest first; the operator they state.
+_BEFORE_PHRASES = (
+    (_MORE + r" than or equal to", ">="),
+    (_LESS + r" than or equal to", "<="),
+    (r"(?:no|not) " + _LESS + r" than", ">="),
+    (r"(?:no|not) " + _MORE + r" than", "<="),
+    (r"at least", ">="),
+    (r"at most", "<="),
+    (_MORE + r" than", ">"),
+    (_LESS + r" than", "<"),
+    (r"(?:above|over|exceeding|exceeds|after|>)", ">"),
+    (r"(?:below|beneath|under|before|<)", "<"),
+    (r"(?:>=|=>)", ">="),
+    (r"(?:<=|=<)", "<="),
+)
+BEFORE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"(?:^|(?<=\W))" + phrase + r"[\s'\"]*$"), op) for phrase, op in _BEFORE_PHRASES
+)
+# Phrases right after the number: "6 or more", "10 and over".
+AFTER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"^[\s'\"]*(?:or|and) " + phrase + r"(?!\w)"), op) for phrase, op in (
+        (r"(?:more|greater|higher|larger|bigger|above|over|later)", ">="),
+        (r"(?:less|fewer|lower|smaller|below|under|earlier)", "<="),
+    )
+)
+OPERATORS: dict[str, type[exp.Binary]] = {
+    "=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE,
+}
+_SYMBOL = {cls: symbol for symbol, cls in OPERATORS.items()}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_REACH = 40  # characters before a number searched for its comparison words
+# Words after a number that open another part of the question: the number was the whole value.
+CLAUSE_WORDS = frozenset({
+    "and", "or", "with", "for", "in", "when", "where", "that", "which", "who", "whose", "has", "have", "had",
+    "is", "was", "what", "how", "at", "on", "by", "to", "from", "but", "as", "than",
+})
+_COMPARE_WORDS = frozenset({"beneath", "before", "after", "exceeding", "exceeds", "over", "under", "below", "above"})
+
+
+def _number(text: str) -> str | None:
+    """``text`` as a plain number ("1,429" as "1429"), or None when it is none."""
+    plain = text.strip().replace(",", "")
+    return plain if _NUMBER.fullmatch(plain) else None
+
+
+def occurrences(question: str, number: str) -> list[int]:
+    """Where the (normalised) question writes ``number`` as a whole token: not inside "15-28",
+    "13.17 (95)" (neither number), "£8.5m", "5%" or "2.5.1"; with or without thousands separators."""
+    plain = _number(number)
+    if plain is None:
+        return []
+    out = []
+    for match in re.finditer(r"(?<![\w.,\-–/£$€(])[\d,]*\d(?:\.\d+)?(?![\w\-–/%])(?!\.\d)(?!\s*\()", question):
+        if match.group(0).replace(",", "") == plain:
+            out.append(match.start())
+    return out
+
+
+def stated_operator(question: str, number: str) -> str | None:
+    """The comparison the (normalised) question writes for ``number``: ">" for "more than 5",
+    "<=" for "5 or less", "=" for "5" with no comparison words; None when the question does not
+    write the number as a token, or writes different comparisons at different places."""
+    found: set[str] = set()
+    for start in occurrences(question, number):
+        end = start + len(re.match(r"[\d,.]+", question[start:]).group(0))  # type: ignore[union-attr]
+        before = question[max(0, start - _REACH) : start]
+        after = question[end : end + _REACH]
+        op = next((o for p, o in BEFORE if p.search(before)), None) \
+            or next((o for p, o in AFTER if p.search(after)), "=")
+        found.add(op)
+    return found.pop() if len(found) == 1 else None
+
+
+def comparisons(stmt: exp.Expression) -> list[tuple[exp.Binary, exp.Column, exp.Literal]]:
+    out = []
+    for clause in condition_clauses(stmt):
+        for node in clause.find_all(*OPERATORS.values()):
+            left, right = node.args.get("this"), node.args.get("expression")
+            if isinstance(left, exp.Column) and isinstance(right, exp.Literal):
+                out.append((node, left, right))
+    return out
+
+
+def operator_not_stated(stmt: exp.Expression, question: str, schema: Schema) -> Finding | None:
+    """The first condition on a number that the question compares in words with another
+    operator ("Goal smaller than 17" as ``Goal = 17``), as a repairable finding; None if none."""
+    if not question.strip():
+        return None
+    text = norm(question)
+    spans = mentions(text, [c for cols in schema.values() for c in cols])
+    for node, column, literal in comparisons(stmt):
+        value = str(literal.this)
+        wanted = stated_operator(text, value) if _number(value) else None
+        if wanted is None or wanted == "=" or wanted == _SYMBOL[type(node)]:
+            continue  # "=" is never enforced: "Points of 5" may still be written as ">= 5"
+        header = paired(text, value, spans)
+        if header is not None and header.lower() != column.name.lower():
+            continue  # the value belongs to another column: the pairing rule's finding
+        feedback = render("rule_sql_operator", value=value, operator=wanted, used=_SYMBOL[type(node)],
+                          column=column.name)
+        details = {"name": column.name, "value": value[:200], "operator": wanted, "repairable": True}
+        return Finding("operator_not_stated", feedback, details)
+    return None
+
+
+def _literal(number: str, operator: str) -> exp.Expression:
+    """A number literal; a number written with thousands separators stays the stored text for "="."""
+    if operator == "=" and "," in number:
+        return exp.Literal.string(number)
+    return exp.Literal.number(_number(number) or number)
+
+
+def _parse(sql: str) -> exp.Expression | None:
+    try:
+        statements = sqlglot.parse(sql, read="mysql")
+    except SqlglotError:
+        return None
+    return statements[0] if len(statements) == 1 and isinstance(statements[0], exp.Expression) else None
+
+
+def with_operator(sql: str, column: str, value: str, operator: str) -> str | None:
+    """``sql`` with its conditions ``column`` <op> ``value`` written with ``operator``; None when
+    there is none."""
+    stmt = _parse(sql)
+    if stmt is None or operator not in OPERATORS:
+        return None
+    changed = False
+    for node, col, literal in comparisons(stmt):
+        if col.name.lower() == column.lower() and str(literal.this) == value:
+            node.replace(OPERATORS[operator](this=col, expression=_literal(value, operator)))
+            changed = True
+    return stmt.sql(dialect="mysql") if changed else None
+
+
+def _ends_value(question: str, start: int, spans: list[Span]) -> bool:
+    """Whether the number at ``start`` is a whole value. Before it: a linking or clause word, a
+    header or nothing ("points of 51", "for 11 points", "week 19"; not "'May 2012'"). After it:
+    the end, punctuation with a space or the end after it, a header, a comparison ("or more")
+    or a word that opens another clause (not "18 April 1991" or "2× Platinum")."""
+    words = re.findall(r"[^\s'\"]+", question[max(0, start - _REACH) : start])
+    edge = len(question[:start].rstrip(" '\""))  # where the word before the number ends
+    if words and words[-1][-1].isalnum() and words[-1] not in LINK_WORDS | CLAUSE_WORDS | _COMPARE_WORDS \
+            and not any(s.end == edge for s in spans):
+        return False  # "May 2012", "scored 7": the number continues a value or follows no header
+    rest = question[start + len(re.match(r"[\d,]*\d(?:\.\d+)?", question[start:]).group(0)) :]  # type: ignore[union-attr]
+    stripped = rest.lstrip()
+    if not stripped or re.match(r"[,;?.!)'\"]+(?:\s|$)", stripped):
+        return True
+    if not rest[:1].isspace():
+        return False
+    offset = len(question) - len(stripped)
+    if any(s.start == offset for s in spans) or any(p.search(rest) for p, _ in AFTER):
+        return True
+    return stripped.split(None, 1)[0].strip(",;?.!") in CLAUSE_WORDS
+
+
+def missing_condition(stmt: exp.Expression, question: str, schema: Schema, number: str) -> dict[str, object]:
+    """How to add the condition on ``number`` that ``stmt`` leaves out: ``column``,
+    ``operator`` and ``repairable`` (see the module doc); {} when the question names no header
+    next to it, or the number is part of a longer value ("a Date of 18 April 1991")."""
+    text = norm(question)
+    spans = mentions(text, [c for cols in schema.values() for c in cols])
+    header = paired(text, number, spans)
+    operator = stated_operator(text, number)
+    starts = occurrences(text, number)
+    if header is None or operator is None or not all(_ends_value(text, start, spans) for start in starts):
+        return {}
+    used = {c.name.lower() for c in stmt.find_all(exp.Column)}
+    repairable = isinstance(stmt, exp.Select) and header.lower() not in used
+    return {"column": header, "operator": operator, "repairable": repairable}
+
+
+def with_condition(sql: str, column: str, number: str, operator: str) -> str | None:
+    """``sql`` (a SELECT) with the condition `column` <operator> number added to its WHERE clause
+    (with AND), or as its WHERE clause."""
+    stmt = _parse(sql)
+    if not isinstance(stmt, exp.Select) or operator not in OPERATORS:
+        return None
+    condition = OPERATORS[operator](this=exp.column(column, quoted=True), expression=_literal(number, operator))
+    return stmt.where(condition, append=True, copy=True).sql(dialect="mysql")
