@@ -6,18 +6,29 @@ result was made up or taken from the question ("done", an error code, the value 
 for); after an empty result there is nothing to answer with at all. Both are rejected with
 feedback that points at the query instead. Numbers match by value (26 = 26.0), text
 case-insensitively; a result cut short by the observation limit is not checked.
+
+The answer must also be the whole result when the query filters without ordering or limiting
+(:func:`answer_incomplete`): AgentBench's label is every row of the gold query, and a small model
+copies one or two of them ("1–0" for the rows '1–0' and '2–0'). The Checker can write the
+complete answer itself (``--repair``).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _SHOWN = 300  # characters of the result quoted back in feedback
+MAX_ROWS = 30  # a longer one-column result is not put into an answer by the Checker
 
 
 def _numbers(text: str) -> set[float]:
@@ -66,3 +77,61 @@ def answer_not_in_result(answer: str, result: str, limit: int) -> Finding | None
     feedback = render("rule_answer_not_in_result", missing=", ".join(f"'{m}'" for m in missing[:3]),
                       result=clip(result, _SHOWN))
     return Finding("answer_not_in_result", feedback, {"missing": missing[:3]})
+
+
+def _one_column(result: str) -> list[str] | None:
+    """The values of a one-column result with at least one row, as text; None otherwise."""
+    try:
+        rows = ast.literal_eval(result)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(rows, (list, tuple)) or not rows:
+        return None
+    if not all(isinstance(row, (list, tuple)) and len(row) == 1 for row in rows):
+        return None
+    return [str(row[0]) for row in rows]
+
+
+def _same(value: object, cell: str) -> bool:
+    text = str(value).strip().lower()
+    if text == cell.strip().lower():
+        return True
+    try:
+        return float(text.replace(",", "")) == float(cell.replace(",", ""))
+    except ValueError:
+        return False
+
+
+def _filters_only(sql: str) -> bool:
+    """Whether ``sql`` is one SELECT with no ORDER BY, LIMIT, aggregate or GROUP BY: its rows
+    are all the rows that match, none of them is singled out."""
+    try:
+        statements = sqlglot.parse(sql, read="mysql")
+    except SqlglotError:
+        return False
+    if len(statements) != 1 or not isinstance(statements[0], exp.Select):
+        return False
+    stmt = statements[0]
+    return not any(stmt.args.get(k) for k in ("order", "limit", "group")) and stmt.find(exp.AggFunc) is None
+
+
+def answer_incomplete(answer: str, result: str, sql: str, limit: int) -> Finding | None:
+    """A finding when the answer is a strict part of the last result although the query that
+    gave it only filters (``_filters_only``): the answer is all its rows. ``details["answer"]``
+    is the complete answer (the distinct values, in the result's order)."""
+    cells = _one_column(result) if len(result) < limit else None
+    if cells is None or len(cells) > MAX_ROWS or not _filters_only(sql):
+        return None
+    try:
+        values = ast.literal_eval(answer)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(values, list) or not values or not all(any(_same(v, c) for c in cells) for v in values):
+        return None  # not a part of the result: answer_not_in_result's business
+    left_out = [c for c in dict.fromkeys(cells) if not any(_same(v, c) for v in values)]
+    if not left_out:
+        return None
+    complete = json.dumps(list(dict.fromkeys(cells)), ensure_ascii=False)
+    feedback = render("rule_answer_incomplete", count=len(dict.fromkeys(cells)), missing=clip(
+        ", ".join(f"'{c}'" for c in left_out[:5]), _SHOWN), answer=clip(complete, _SHOWN))
+    return Finding("answer_incomplete", feedback, {"answer": complete, "repairable": True})

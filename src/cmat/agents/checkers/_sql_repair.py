@@ -80,3 +80,10 @@ def replace_sql(reply: str, new: str) -> str:
     thought = re.split(r"\n?Action:", reply, maxsplit=1)[0].strip()
     body = f"Action: Operation\n```sql\n{new}\n```"
     return f"{thought}\n{body}" if thought else body
+
+
+def replace_answer(reply: str, answer: str) -> str:
+    """``reply`` with the text after its "Final Answer:" replaced by ``answer`` (the thought kept)."""
+    at = reply.find("\nFinal Answer:")
+    head = reply[:at] if at >= 0 else "Action: Answer"
+    return f"{head}\nFinal Answer: {answer}"

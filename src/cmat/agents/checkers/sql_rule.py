@@ -21,12 +21,12 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
-from cmat.agents.checkers._sql_answers import answer_not_in_result
+from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
-from cmat.agents.checkers._sql_repair import repair, replace_sql
+from cmat.agents.checkers._sql_repair import repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -90,8 +90,11 @@ class SQLRuleChecker(FindingChecker):
         return None
 
     def revise(self, ctx: CheckContext, finding: Finding) -> str:
-        """The reply with its statement's name mistakes repaired (``_sql_repair``), one after the
-        other while each next finding is one too; "" when the first one is not repairable."""
+        """The reply with its statement's mistakes repaired (``_sql_repair``), one after the other
+        while each next finding is one too, or an incomplete answer completed; "" when the first
+        one is not repairable."""
+        if ctx.action.kind == "answer" and finding.rule == "answer_incomplete":
+            return replace_answer(ctx.reply, str(finding.details["answer"]))
         if ctx.action.kind != "operation":
             return ""
         sql = ctx.action.content.strip()
@@ -112,8 +115,8 @@ class SQLRuleChecker(FindingChecker):
             if not _changed(ctx.conversation):
                 return Finding("answer_before_change", render("rule_answer_before_change"), {})
             return None
-        result = _last_result(ctx.conversation)
-        if result is None:
+        last = _last_run(ctx.conversation)
+        if last is None:
             return Finding("answer_without_query", render("rule_answer_without_query"), {})
         content = ctx.action.content.strip()
         if not content:
@@ -122,7 +125,9 @@ class SQLRuleChecker(FindingChecker):
             feedback = render("rule_answer_format", answer=clip(content, self.max_quoted_chars))
             return Finding("answer_format", feedback, {"answer": content[: self.max_quoted_chars]})
         if self.check_answers:
-            return answer_not_in_result(content, result, MAX_OBSERVATION)
+            sql, result = last
+            return answer_not_in_result(content, result, MAX_OBSERVATION) \
+                or answer_incomplete(content, result, sql, MAX_OBSERVATION)
         return None
 
     # -- operations ---------------------------------------------------------------------------
@@ -261,13 +266,13 @@ def _is_list_literal(text: str) -> bool:
     return True
 
 
-def _last_result(conversation: Sequence[Message]) -> str | None:
-    """The observation of the last operation that ran without a database error, or None."""
+def _last_run(conversation: Sequence[Message]) -> tuple[str, str] | None:
+    """(statement, observation) of the last operation that ran without a database error, or None."""
     last = None
     for reply, observation in itertools.pairwise(conversation):
-        if reply.role == "assistant" and observation.role == "user" and parse_reply(reply.content).kind == "operation" \
-                and sql_error(observation.content) is None:
-            last = observation.content
+        action = parse_reply(reply.content) if reply.role == "assistant" and observation.role == "user" else None
+        if action is not None and action.kind == "operation" and sql_error(observation.content) is None:
+            last = (action.content, observation.content)
     return last
 
 
