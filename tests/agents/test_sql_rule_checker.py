@@ -152,6 +152,22 @@ def test_syntax_error_is_quoted_unless_the_database_accepts_the_statement() -> N
     assert refused.details["rule"] == "dry_run_error"
 
 
+def test_an_apostrophe_that_ends_a_value_too_early_is_doubled() -> None:
+    sql = "SELECT `Team` FROM race_results WHERE `Drivers` = 'Don't Stop' AND `Class` = 'A'"
+    fixed = "SELECT `Team` FROM race_results WHERE `Drivers` = 'Don''t Stop' AND `Class` = 'A'"
+    data = {"description": "Which team had the drivers Don't Stop in class A?"}
+    for dry_run in (None, lambda s: None if "''" in s else "1064 (42000): You have an error"):
+        ctx = make_ctx(operation(sql), dry_run=dry_run, data=data)
+        verdict = FULL.verify(ctx)
+        assert verdict.details["rule"] == "unescaped_quote", verdict.feedback
+        assert "write an apostrophe twice" in verdict.feedback and fixed in verdict.revision
+        assert FULL.verify(make_ctx(operation(fixed), dry_run=dry_run, data=data)).approve
+    # no apostrophe between letters, or the doubled one still fails: the error as before
+    assert verify_sql("SELECT Team FROM race_results WHERE Team = 'A' ORDER").details["rule"] == "syntax_error"
+    refused = verify_sql(sql, dry_run=lambda s: "1064 (42000): You have an error")
+    assert refused.details["rule"] == "dry_run_error"
+
+
 def test_one_statement_per_operation() -> None:
     verdict = verify_sql("SELECT Team FROM race_results; SELECT Class FROM race_results;")
     assert verdict.details["rule"] == "multiple_statements"

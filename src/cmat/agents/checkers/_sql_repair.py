@@ -48,6 +48,8 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when the fix is not a clear renaming."""
     details = finding.details
+    if finding.rule == "unescaped_quote":
+        return str(details["fixed"])
     if finding.rule == "number_not_used" and details.get("repairable"):
         return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))
     name = str(details.get("name", ""))
@@ -69,6 +71,16 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     if finding.rule == "operator_not_stated" and details.get("repairable"):
         return with_operator(sql, name, str(details["value"]), str(details["operator"]))
     return None
+
+
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # between two letters: "Don't", "O'Neil"
+
+
+def escape_apostrophes(sql: str) -> str | None:
+    """``sql`` with every apostrophe between two letters doubled ('Don''t Cry'), or None when
+    there is none. Only for a statement that does not parse as written (``SQLRuleChecker``)."""
+    fixed = _APOSTROPHE.sub("''", sql)
+    return fixed if fixed != sql else None
 
 
 def replace_sql(reply: str, new: str) -> str:

@@ -26,7 +26,7 @@ from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
-from cmat.agents.checkers._sql_repair import repair, replace_answer, replace_sql
+from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -183,13 +183,18 @@ class SQLRuleChecker(FindingChecker):
         """sqlglot could not parse: the database decides when it can, else report the error.
 
         sqlglot's MySQL grammar is not MySQL's; rejecting a statement the server accepts would
-        cost a revision for nothing, so a dry run that succeeds overrules the parser.
+        cost a revision for nothing, so a dry run that succeeds overrules the parser. A statement
+        that fails only because a value's apostrophe is not doubled ('Don't Cry') is repairable.
         """
-        if ctx.dry_run is not None:
-            error = ctx.dry_run(sql)
-            if not error:
-                log.debug("sqlglot failed but the database accepts %r: %s", sql, exc)
-                return None
+        error = ctx.dry_run(sql) if ctx.dry_run is not None else None
+        if ctx.dry_run is not None and not error:
+            log.debug("sqlglot failed but the database accepts %r: %s", sql, exc)
+            return None
+        fixed = escape_apostrophes(sql)
+        if fixed is not None and _parses(fixed) and (ctx.dry_run is None or not ctx.dry_run(fixed)):
+            feedback = render("rule_sql_unescaped_quote", fixed=clip(fixed, self.max_quoted_chars))
+            return Finding("unescaped_quote", feedback, {"fixed": fixed, "repairable": True})
+        if error:
             feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
             return Finding("dry_run_error", feedback, {"error": error})
         message = _parse_message(exc)
@@ -241,6 +246,13 @@ def _question(ctx: CheckContext) -> str:
     """The task's question: the AgentBench entry's description, else the task message as shown."""
     description = ctx.task.data.get("description") if isinstance(ctx.task.data, dict) else None
     return description if isinstance(description, str) and description.strip() else ctx.task_prompt
+
+
+def _parses(sql: str) -> bool:
+    try:
+        return len(sqlglot.parse(sql, read="mysql")) == 1
+    except SqlglotError:
+        return False
 
 
 def _parse_message(exc: SqlglotError) -> str:
