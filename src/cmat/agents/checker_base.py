@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from cmat.envs.base import Action, Task
 from cmat.types import Completion, Conversation, Message
@@ -40,6 +40,9 @@ class CheckContext:
     ``schema`` maps table name -> column names as the environment currently has them;
     ``dry_run`` executes a statement inside a transaction that is rolled back and returns the
     error text, or ``None`` when it would succeed (None when the environment has no dry run).
+    ``peek`` runs a read-only SELECT the checker writes itself and returns its rows, or None on
+    an error (None when the environment has none); it never counts as one of the episode's
+    rounds, like a dry run.
     """
 
     task: Task
@@ -50,6 +53,7 @@ class CheckContext:
     env_name: str
     schema: dict[str, list[str]] = field(default_factory=dict)
     dry_run: Callable[[str], str | None] | None = None
+    peek: Callable[[str], list[tuple[Any, ...]] | None] | None = None
 
 
 def task_prompt(conversation: Sequence[Message]) -> str:

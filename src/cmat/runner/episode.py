@@ -176,11 +176,11 @@ def _revise(
     from cmat.agents.checker_base import CheckContext
 
     schema: dict[str, list[str]] = getattr(env, "schema", dict)()
-    dry_run = getattr(env, "dry_run", None)
+    dry_run, peek = getattr(env, "dry_run", None), getattr(env, "peek", None)
     revision = repairs = 0
     while True:
         ctx = CheckContext(task, task_prompt(context), list(context), reply, env.parse(reply), env.name,
-                           schema, dry_run)
+                           schema, dry_run, peek)
         verdict = yield from _as("checker", agent.checker.check(ctx))
         if verdict.approve:
             return reply, verdict

@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
@@ -72,6 +73,8 @@ class SQLRuleChecker(FindingChecker):
     check_pairing: bool = True
     # A condition compares a number the way the question's words do ("smaller than 17": ``<``; ``_sql_compare``).
     check_operators: bool = True
+    # An UPDATE or DELETE must match a row of the table (``_sql_changes``; needs ``ctx.peek``).
+    check_changes: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -177,6 +180,8 @@ class SQLRuleChecker(FindingChecker):
             if error:
                 feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
                 return Finding("dry_run_error", feedback, {"error": error})
+        if self.check_changes and ctx.peek is not None:
+            return change_matches_nothing(stmt, ctx.peek, ctx.schema)
         return None
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:

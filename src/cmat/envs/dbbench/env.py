@@ -16,13 +16,16 @@ from importlib import resources
 from typing import Any
 
 from cmat.envs.base import Action, Evaluation, StepResult, Task
+from cmat.envs.dbbench.backends.errors import SQLError
 from cmat.envs.dbbench.data import MUTATION_TYPES
+from cmat.errors import BackendError
 from cmat.evaluation.dbbench_scoring import is_correct
 from cmat.types import Message, Outcome
 
 _ACTION = re.compile(r"Action: (.*?)\n")
 SQL_BLOCK = re.compile(r"```sql\n([\s\S]*?)\n```")  # the block AgentBench executes
 _FINAL_ANSWER = re.compile(r"\nFinal Answer:(.*)")
+_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
 def instructions() -> str:
@@ -96,6 +99,17 @@ class DBBenchEnv:
             return None
         run = getattr(self._db, "dry_run", None)
         return run(sql) if callable(run) else None
+
+    def peek(self, sql: str) -> list[tuple[Any, ...]] | None:
+        """The rows of ``sql``, one read-only SELECT, without counting a round: for checkers
+        (``CheckContext.peek``). None for anything else, on a database error, or before reset."""
+        query = getattr(self._db, "query", None) if self._db is not None else None
+        if not callable(query) or not _SELECT.match(sql) or ";" in sql.strip().rstrip(";"):
+            return None
+        try:
+            return list(query(sql))
+        except (SQLError, BackendError):
+            return None
 
     @property
     def rounds(self) -> int:

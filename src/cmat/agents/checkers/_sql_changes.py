@@ -1,0 +1,52 @@
+"""A change must change something: an UPDATE or DELETE whose WHERE clause matches no row.
+
+A small model often answers a task that states a new record ("On 2 January 1944, the ship
+... was sunk") with an UPDATE of a row that does not exist, or puts a value on a column that
+never holds it. The statement runs without an error and changes nothing, so the database
+cannot tell. The Checker asks the table itself, with a ``SELECT COUNT(*)`` over the same
+WHERE clause (``CheckContext.peek``, which costs the episode no round), and rejects a change
+that matches no row, with feedback that names the two ways out: insert the record the question
+states, or fix the condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_text import Finding, backticked
+from cmat.agents.templates import clip, render
+
+Peek = Callable[[str], list[tuple[Any, ...]] | None]
+
+
+def count_query(stmt: exp.Expression) -> str | None:
+    """``SELECT COUNT(*) FROM <table> WHERE <condition>`` for an UPDATE or DELETE of one table
+    with a WHERE clause; None for anything else."""
+    if not isinstance(stmt, (exp.Update, exp.Delete)) or stmt.args.get("joins") or stmt.args.get("from"):
+        return None
+    table, where = stmt.this, stmt.args.get("where")
+    if not isinstance(table, exp.Table) or not isinstance(where, exp.Where):
+        return None
+    return exp.select("COUNT(*)").from_(table.copy()).where(where.this.copy()).sql(dialect="mysql")
+
+
+def change_matches_nothing(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when ``stmt`` (an UPDATE or DELETE) would change no row; None when it would
+    change some, or when the count cannot be had."""
+    query = count_query(stmt)
+    rows = peek(query) if query else None
+    if not rows or not rows[0] or rows[0][0] is None:
+        return None
+    try:
+        if int(rows[0][0]) > 0:
+            return None
+    except (TypeError, ValueError):
+        return None
+    table = stmt.this.name if isinstance(stmt.this, exp.Table) else ""
+    where = stmt.args["where"].this.sql(dialect="mysql")
+    feedback = render("rule_sql_matches_nothing", kind="UPDATE" if isinstance(stmt, exp.Update) else "DELETE",
+                      table=table, where=clip(where, 200), columns=backticked(schema.get(table, [])))
+    return Finding("change_matches_nothing", feedback, {"table": table, "where": where[:200]})

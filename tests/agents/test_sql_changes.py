@@ -1,0 +1,75 @@
+"""The changes rule (``_sql_changes``): an UPDATE or DELETE that matches no row of the table is
+rejected, by a count the Checker runs itself through ``CheckContext.peek``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.envs.base import Task
+from cmat.envs.dbbench.data import MUTATION_TYPES, default_dev_path, load_dbbench
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks.gold import gold_replies
+
+FULL = SQLRuleChecker()
+JAPAN = "UPDATE `Nation Scores Table` SET `E Score` = '7.400', `Total` = '22.950' WHERE `Nation` = '{}'"
+
+
+@pytest.fixture()
+def scores() -> Iterator[tuple[Task, DBBenchEnv]]:
+    task = next(t for t in load_dbbench(default_dev_path()) if "E Score of 7.400" in t.data["description"])
+    env = DBBenchEnv()
+    env.reset(task)
+    yield task, env
+    env.close()
+
+
+def _ctx(task: Task, env: DBBenchEnv, sql: str, *, peek: bool = True) -> CheckContext:
+    reply = f"Let me change it.\nAction: Operation\n```sql\n{sql}\n```"
+    return CheckContext(task, task.data["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                        env.dry_run, env.peek if peek else None)
+
+
+def test_a_change_that_matches_no_row_is_rejected(scores: tuple[Task, DBBenchEnv]) -> None:
+    task, env = scores
+    # a value the question does not state, which the value rule would name first otherwise
+    verdict = SQLRuleChecker(check_values=False).verify(_ctx(task, env, JAPAN.format("Atlantis")))
+    assert not verdict.approve and verdict.details["rule"] == "change_matches_nothing", verdict.feedback
+    assert "No row of `Nation Scores Table` matches" in verdict.feedback
+    assert "INSERT INTO `Nation Scores Table` (`Nation`, `T Score`" in verdict.feedback
+    assert FULL.verify(_ctx(task, env, JAPAN.format("Japan"))).approve
+    # without a peek, or switched off, nothing is counted
+    off = SQLRuleChecker(check_changes=False, check_values=False)
+    assert off.verify(_ctx(task, env, JAPAN.format("Atlantis"))).approve
+    assert SQLRuleChecker(check_values=False).verify(_ctx(task, env, JAPAN.format("Atlantis"), peek=False)).approve
+
+
+def test_peek_runs_only_one_select_and_counts_no_round(scores: tuple[Task, DBBenchEnv]) -> None:
+    _, env = scores
+    rounds = env.rounds
+    rows = env.peek("SELECT COUNT(*) FROM `Nation Scores Table`")
+    assert rows is not None and len(rows) == 1 and int(rows[0][0]) > 0
+    assert env.peek("SELECT `Nosuch` FROM `Nation Scores Table`") is None  # an error
+    assert env.peek("DELETE FROM `Nation Scores Table`") is None
+    assert env.peek("SELECT 1; DELETE FROM `Nation Scores Table`") is None
+    assert env.rounds == rounds
+
+
+def test_every_gold_change_of_the_dev_set_matches_a_row() -> None:
+    """No false positive on the dev set's gold UPDATE statements (INSERTs are never counted)."""
+    checked = 0
+    for task in load_dbbench(default_dev_path()):
+        if task.type not in MUTATION_TYPES:
+            continue
+        env = DBBenchEnv()
+        env.reset(task)
+        for reply in gold_replies(task.data)[:-1]:
+            ctx = CheckContext(task, task.data["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                               env.dry_run, env.peek)
+            assert FULL.verify(ctx).approve, (reply, FULL.verify(ctx).feedback)
+            checked += task.type == "UPDATE"
+        env.close()
+    assert checked >= 15
