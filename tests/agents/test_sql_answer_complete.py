@@ -52,3 +52,29 @@ def test_complete_answers_and_singled_out_rows_pass(query: str, result: str, rep
 def test_the_rule_switches_off_with_the_answer_check() -> None:
     ctx = make_ctx(answer('["K1"]'), conversation=history((FILTER, "[('K1',), ('K2',)]")))
     assert SQLRuleChecker(check_answers=False).verify(ctx).approve
+
+
+@pytest.mark.parametrize(("written", "plain"), [("32,502", "32502"), ("1,234,567.5", "1234567.5"), ("-4,000", "-4000")])
+def test_one_number_with_thousands_separators_is_written_plainly(written: str, plain: str) -> None:
+    query = operation("SELECT MAX(`Rank`) FROM `Radio Stations`")
+    ctx = make_ctx(answer(f'["{written}"]'), conversation=history((query, f"[('{written}',)]")))
+    verdict = FULL.verify(ctx)
+    assert not verdict.approve and verdict.details["rule"] == "answer_grouped_number"
+    assert parse_reply(verdict.revision).content.strip() == f'["{plain}"]'
+    assert select_correct(parse_reply(verdict.revision).content, [f"{plain}.0" if "." not in plain else plain])
+    assert not select_correct(f'["{written}"]', [f"{plain}.0"])  # why: AgentBench compares one value as floats
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ('["2,5"]', "[('2,5',)]"),
+        ('["12,34"]', "[('12,34',)]"),
+        ('["1,000", "2,000"]', "[('1,000',), ('2,000',)]"),  # several values are compared as text
+        ('["May 4, 2001"]', "[('May 4, 2001',)]"),
+        ('["32502"]', "[('32,502',)]"),
+    ],
+)
+def test_other_numbers_and_lists_keep_their_form(text: str, result: str) -> None:
+    ctx = make_ctx(answer(text), conversation=history((operation("SELECT `Rank` FROM `Radio Stations`"), result)))
+    assert FULL.verify(ctx).approve, FULL.verify(ctx).feedback

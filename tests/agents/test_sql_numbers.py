@@ -62,7 +62,8 @@ def test_numbers_that_are_used_or_not_asked_for_pass(sql: str, question: str) ->
 
 
 def test_rule_checks_switch_off_by_name() -> None:
-    assert rule_switches(SQLRuleChecker()) == ["answers", "changes", "numbers", "operators", "pairing", "repeats", "values"]
+    switches = ["answers", "changes", "numbers", "operators", "pairing", "repeats", "values"]
+    assert rule_switches(SQLRuleChecker()) == switches
     checker = make_checker("rule", env="dbbench", rules_off=["numbers", "values"])
     assert isinstance(checker, SQLRuleChecker)
     assert not checker.check_numbers and not checker.check_values and checker.check_repeats

@@ -9,8 +9,10 @@ case-insensitively; a result cut short by the observation limit is not checked.
 
 The answer must also be the whole result when the query filters without ordering or limiting
 (:func:`answer_incomplete`): AgentBench's label is every row of the gold query, and a small model
-copies one or two of them ("1–0" for the rows '1–0' and '2–0'). The Checker can write the
-complete answer itself (``--repair``).
+copies one or two of them ("1–0" for the rows '1–0' and '2–0'). And a single number is written
+without thousands separators (:func:`grouped_number`): AgentBench compares one value with one
+label as floats, "32,502" is no float, and numeric labels are stored as floats ('32502.0'). The
+Checker can write both answers itself (``--repair``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from cmat.agents.templates import clip, render
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _SHOWN = 300  # characters of the result quoted back in feedback
 MAX_ROWS = 30  # a longer one-column result is not put into an answer by the Checker
+_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 32,502 or 1,234,567.5
 
 
 def _numbers(text: str) -> set[float]:
@@ -135,3 +138,17 @@ def answer_incomplete(answer: str, result: str, sql: str, limit: int) -> Finding
     feedback = render("rule_answer_incomplete", count=len(dict.fromkeys(cells)), missing=clip(
         ", ".join(f"'{c}'" for c in left_out[:5]), _SHOWN), answer=clip(complete, _SHOWN))
     return Finding("answer_incomplete", feedback, {"answer": complete, "repairable": True})
+
+
+def grouped_number(answer: str) -> Finding | None:
+    """A finding when the answer is one number written with thousands separators ("32,502");
+    ``details["answer"]`` is the answer with the number written plainly."""
+    try:
+        values = ast.literal_eval(answer)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(values, list) or len(values) != 1 or not _GROUPED.fullmatch(str(values[0]).strip()):
+        return None
+    plain = str(values[0]).strip().replace(",", "")
+    feedback = render("rule_answer_grouped_number", written=str(values[0]).strip(), plain=plain)
+    return Finding("answer_grouped_number", feedback, {"answer": json.dumps([plain]), "repairable": True})

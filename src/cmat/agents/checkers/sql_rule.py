@@ -21,7 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
-from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result
+from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result, grouped_number
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
@@ -96,7 +96,7 @@ class SQLRuleChecker(FindingChecker):
         """The reply with its statement's mistakes repaired (``_sql_repair``), one after the other
         while each next finding is one too, or an incomplete answer completed; "" when the first
         one is not repairable."""
-        if ctx.action.kind == "answer" and finding.rule == "answer_incomplete":
+        if ctx.action.kind == "answer" and finding.rule in ("answer_incomplete", "answer_grouped_number"):
             return replace_answer(ctx.reply, str(finding.details["answer"]))
         if ctx.action.kind != "operation":
             return ""
@@ -130,7 +130,7 @@ class SQLRuleChecker(FindingChecker):
         if self.check_answers:
             sql, result = last
             return answer_not_in_result(content, result, MAX_OBSERVATION) \
-                or answer_incomplete(content, result, sql, MAX_OBSERVATION)
+                or answer_incomplete(content, result, sql, MAX_OBSERVATION) or grouped_number(content)
         return None
 
     # -- operations ---------------------------------------------------------------------------
