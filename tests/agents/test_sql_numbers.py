@@ -76,3 +76,15 @@ def test_rule_checks_switch_off_by_name() -> None:
         make_checker("rule", env="dbbench", rules_off=["number"])
     with pytest.raises(ConfigError, match="only be switched off with a rule checker"):
         make_checker("none", env="dbbench", rules_off=["numbers"])
+
+
+def test_the_eval_help_names_every_rule_switch() -> None:
+    from dataclasses import fields
+
+    from cmat.agents.checkers.shell_rule import ShellRuleChecker
+    from cmat.evaluation.run import EvalConfig
+
+    help_text = next(f.metadata["help"] for f in fields(EvalConfig) if f.name == "checker_off")
+    dbbench, os_part = help_text.split("dbbench: ")[1].split("; os: ")
+    assert dbbench.split(", ") == rule_switches(SQLRuleChecker())
+    assert os_part.split(")")[0].split(", ") == rule_switches(ShellRuleChecker())

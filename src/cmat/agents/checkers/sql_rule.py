@@ -171,17 +171,19 @@ class SQLRuleChecker(FindingChecker):
             found = operator_not_stated(stmt, _question(ctx), ctx.schema)
             if found:
                 return found
-        if self.check_numbers:
-            found = number_not_used(stmt, _question(ctx), ctx.schema)
-            if found:
-                return found
+        # What the database says about a change comes before the numbers rule, which cannot
+        # repair an UPDATE: an UPDATE of a row that does not exist is the first thing to fix.
         if is_mutation(stmt) and ctx.dry_run is not None:
             error = ctx.dry_run(sql)
             if error:
                 feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
                 return Finding("dry_run_error", feedback, {"error": error})
         if self.check_changes and ctx.peek is not None:
-            return change_matches_nothing(stmt, ctx.peek, ctx.schema)
+            found = change_matches_nothing(stmt, ctx.peek, ctx.schema)
+            if found:
+                return found
+        if self.check_numbers:
+            return number_not_used(stmt, _question(ctx), ctx.schema)
         return None
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
