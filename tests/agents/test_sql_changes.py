@@ -73,3 +73,39 @@ def test_every_gold_change_of_the_dev_set_matches_a_row() -> None:
             checked += task.type == "UPDATE"
         env.close()
     assert checked >= 15
+
+
+@pytest.fixture()
+def towers() -> Iterator[tuple[Task, DBBenchEnv]]:
+    task = next(t for t in load_dbbench(default_dev_path()) if "capitol square" in t.data["description"])
+    env = DBBenchEnv()
+    env.reset(task)
+    yield task, env
+    env.close()
+
+
+def test_a_value_on_a_column_that_does_not_hold_it_moves_to_the_one_that_does(towers: tuple[Task, DBBenchEnv]) -> None:
+    task, env = towers
+    ctx = _ctx(task, env, "SELECT `Floors` FROM `skyscrapers_in_Columbus` WHERE `Rank` = 'capitol square'")
+    verdict = FULL.verify(ctx)
+    assert not verdict.approve and verdict.details["rule"] == "value_in_other_column", verdict.feedback
+    assert "has 'capitol square' in `Rank`, but the column `Name` holds it" in verdict.feedback
+    assert "WHERE `Name` = 'capitol square'" in verdict.revision  # MySQL compares in any letter case
+    right = "SELECT `Floors` FROM `skyscrapers_in_Columbus` WHERE `Name` = 'capitol square'"
+    assert FULL.verify(_ctx(task, env, right)).approve
+    assert SQLRuleChecker(check_lookup=False).verify(ctx).approve
+    assert FULL.verify(_ctx(task, env, ctx.action.content, peek=False)).approve  # nothing to count with
+
+
+def test_no_lookup_finding_when_no_column_or_the_used_one_holds_the_value(towers: tuple[Task, DBBenchEnv]) -> None:
+    task, env = towers
+    checker = SQLRuleChecker(check_values=False)
+    for sql in ("SELECT `Floors` FROM `skyscrapers_in_Columbus` WHERE `Name` = 'Atlantis Tower'",  # nowhere
+                "SELECT `Floors` FROM `skyscrapers_in_Columbus` WHERE `Name` LIKE '%capitol%'",  # not an equality
+                "SELECT `Floors` FROM `skyscrapers_in_Columbus` WHERE `Floors` = 41"):  # a number
+        assert checker.verify(_ctx(task, env, sql)).approve, sql
+    # the wrong column used twice: named, not repaired
+    twice = "SELECT `Rank` FROM `skyscrapers_in_Columbus` WHERE `Rank` = 'capitol square'"
+    verdict = FULL.verify(_ctx(task, env, twice))
+    assert verdict.details["rule"] == "value_in_other_column" and verdict.details["repairable"] is False
+    assert verdict.revision == ""

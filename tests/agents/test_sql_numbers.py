@@ -10,7 +10,8 @@ from cmat.agents.checker_base import Verdict
 from cmat.agents.checkers import SQLRuleChecker, make_checker, rule_switches
 from cmat.errors import ConfigError
 
-SCHEMA = {"School results": ["School", "Enrolment 2004", "Gold", "Silver", "Rank", "Date", "Outcome (2007)"]}
+SCHEMA = {"School results": ["School", "Enrolment 2004", "Gold", "Silver", "Rank", "Date", "Outcome (2007)",
+                             "Focus_2022"]}
 FULL = SQLRuleChecker()
 
 
@@ -47,6 +48,7 @@ def test_a_number_the_statement_leaves_out_is_named(sql: str, question: str, num
         ("SELECT `School` FROM `School results` WHERE `Date` = 'August 15, 2000'", "Which school on August 15, 2000?"),
         ("SELECT MAX(`Enrolment 2004`) FROM `School results` WHERE `Outcome (2007)` = 'Won'",
          "Highest enrolment 2004 when outcome (2007) is won?"),
+        ("SELECT `School` FROM `School results` WHERE `Focus_2022` = 'Art'", "Which school has a Focus 2022 of art?"),
         ("SELECT `School` FROM `School results` WHERE `Gold` = 0", "Which school has 0 gold, rank 1?"),
         ("SELECT `School` FROM `School results` WHERE `Gold` > 2 ORDER BY `Rank` LIMIT 3",
          "The top 3 schools with more than 2 gold?"),
@@ -62,7 +64,7 @@ def test_numbers_that_are_used_or_not_asked_for_pass(sql: str, question: str) ->
 
 
 def test_rule_checks_switch_off_by_name() -> None:
-    switches = ["answers", "changes", "numbers", "operators", "pairing", "repeats", "values"]
+    switches = ["answers", "changes", "lookup", "numbers", "operators", "pairing", "repeats", "values"]
     assert rule_switches(SQLRuleChecker()) == switches
     checker = make_checker("rule", env="dbbench", rules_off=["numbers", "values"])
     assert isinstance(checker, SQLRuleChecker)
@@ -71,7 +73,7 @@ def test_rule_checks_switch_off_by_name() -> None:
     assert not chained.checkers[0].check_repeats  # type: ignore[union-attr]
     os_checker = make_checker("rule", env="os", rules_off=["repeats"])
     assert not os_checker.check_repeats  # type: ignore[union-attr]
-    checks = "answers, changes, numbers, operators, pairing, repeats, values"
+    checks = "answers, changes, lookup, numbers, operators, pairing, repeats, values"
     with pytest.raises(ConfigError, match=rf"no check .number.; checks: {checks}"):
         make_checker("rule", env="dbbench", rules_off=["number"])
     with pytest.raises(ConfigError, match="only be switched off with a rule checker"):

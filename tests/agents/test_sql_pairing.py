@@ -79,3 +79,23 @@ def test_a_repairable_misplaced_value_is_named_first_and_the_repairs_chain() -> 
     assert finding is not None and finding.details["name"] == "Points" and finding.details["target"] == "Date"
     fixed = FULL.revise(ctx, finding)
     assert "WHERE `Date` = 2026 AND `Points` = 7" in fixed, fixed
+
+
+def test_a_header_s_own_name_wins_over_another_header_s_short_form() -> None:
+    schema = {"Fixtures": ["Date", "Venue (H/A)", "Venue", "Result"]}
+    for columns in (schema["Fixtures"], list(reversed(schema["Fixtures"]))):
+        ctx = make_ctx(operation("SELECT COUNT(`Date`) FROM `Fixtures` WHERE `Venue` = 'Goldcaster Arena'"),
+                       schema={"Fixtures": columns},
+                       data={"description": "How many matches are there for which Venue is goldcaster arena?"})
+        assert FULL.verify(ctx).approve, FULL.verify(ctx).feedback
+
+
+def test_a_one_letter_value_counts_only_where_the_question_quotes_it() -> None:
+    schema = {"Results": ["Date", "Venue (H/A)", "Spectators", "Pts"]}
+    question = "Name the matches with a pts lower than 3 and venue (h/a) equal to 'A'."
+    ctx = make_ctx(operation("SELECT `Date` FROM `Results` WHERE `Pts` < 3 AND `Venue (H/A)` = 'A'"),
+                   schema=schema, data={"description": question})
+    assert FULL.verify(ctx).approve, FULL.verify(ctx).feedback
+    wrong = make_ctx(operation("SELECT `Date` FROM `Results` WHERE `Pts` = 'A'"), schema=schema,
+                     data={"description": "Name the matches with venue (h/a) 'A'."})
+    assert FULL.verify(wrong).details["rule"] == "value_on_other_column"

@@ -54,7 +54,7 @@ def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[
     if not question.strip() or not (condition_clauses(stmt) or _answers(stmt)):
         return None
     used = {value for literal in stmt.find_all(exp.Literal) for value in _stated(str(literal.this))}
-    names = " ".join([*schema, *(c for columns in schema.values() for c in columns)])
+    names = " ".join([*schema, *(c for columns in schema.values() for c in columns)]).replace("_", " ")
     free = _FREE | set(_stated(names))
     for value, written in _stated(question).items():
         if value not in free and value not in used:

@@ -56,14 +56,16 @@ def norm(text: str) -> str:
 
 
 def mentions(question: str, columns: list[str]) -> list[Span]:
-    """Where the question names a header: whole words, longest names first, no overlaps."""
-    names: list[tuple[str, str]] = []
+    """Where the question names a header: whole words, longest names first, no overlaps; a
+    header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`)."""
+    names: list[tuple[str, str, bool]] = []
     for column in columns:
-        for form in {norm(column).strip(), norm(_PAREN.sub("", column)).strip()}:
+        full = norm(column).strip()
+        for form in dict.fromkeys((full, norm(_PAREN.sub("", column)).strip())):
             if len(form) >= 2:
-                names.append((form, column))
+                names.append((form, column, form == full))
     taken: list[Span] = []
-    for form, column in sorted(names, key=lambda fc: -len(fc[0])):
+    for form, column, _ in sorted(names, key=lambda n: (-len(n[0]), not n[2])):
         pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, form.split())) + r"(?:s|es)?(?![\w])")
         for match in pattern.finditer(question):
             if not any(match.start() < s.end and s.start < match.end() for s in taken):
@@ -92,9 +94,12 @@ def paired(question: str, value: str, spans: list[Span]) -> str | None:
     if not text:
         return None
     pattern = re.compile(r"(?<![\w.])" + re.escape(norm(text)) + r"(?![\w])")
+    short = len(text) <= 2 and text.isalpha()  # 'A', 'D': also an article or a word of the question
     for match in pattern.finditer(question):
         if any(s.start <= match.start() < s.end for s in spans):
             continue  # the value's text is part of a header here
+        if short and question[match.start() - 1 : match.start()] not in ("'", '"'):
+            continue  # "with a pts lower than 3": the article, not the value 'A'; only a quoted one counts
         after = [s for s in spans if s.start >= match.end()]
         if after and after[0].start - match.end() <= AFTER_GAP and _linked(question[match.end() : after[0].start],
                                                                             AFTER_WORDS):

@@ -66,7 +66,7 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         return rename(sql, name, name)
     if finding.rule == "name_as_string":
         return rename(sql, name, name, strings=True)
-    if finding.rule == "value_on_other_column" and details.get("repairable"):
+    if finding.rule in ("value_on_other_column", "value_in_other_column") and details.get("repairable"):
         return rename(sql, name, str(details["target"]))  # the wrong column occurs once
     if finding.rule == "operator_not_stated" and details.get("repairable"):
         return with_operator(sql, name, str(details["value"]), str(details["operator"]))

@@ -13,7 +13,7 @@ import ast
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlglot
@@ -25,6 +25,7 @@ from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_r
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
 from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
+from cmat.agents.checkers._sql_lookup import value_in_other_column
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
@@ -75,6 +76,8 @@ class SQLRuleChecker(FindingChecker):
     check_operators: bool = True
     # An UPDATE or DELETE must match a row of the table (``_sql_changes``; needs ``ctx.peek``).
     check_changes: bool = True
+    # A text value is compared with the one column that holds it (``_sql_lookup``; needs ``ctx.peek``).
+    check_lookup: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -155,36 +158,33 @@ class SQLRuleChecker(FindingChecker):
         return self._statement(statements[0], sql, ctx)
 
     def _statement(self, stmt: exp.Expression, sql: str, ctx: CheckContext) -> Finding | None:
+        return next((found for found in self._findings(stmt, sql, ctx) if found), None)
+
+    def _findings(self, stmt: exp.Expression, sql: str, ctx: CheckContext) -> Iterator[Finding | None]:
+        """The checks of a parsed statement in order, each run only when the ones before it found
+        nothing (a generator): repairable findings before the ones the Checker cannot repair."""
         for ast_check in AST_CHECKS:
-            found = ast_check(stmt, sql, ctx.schema)
-            if found:
-                return found
+            yield ast_check(stmt, sql, ctx.schema)
+        question = _question(ctx)
         if self.check_values:
-            found = value_not_in_question(stmt, _question(ctx))
-            if found:
-                return found
+            yield value_not_in_question(stmt, question)
         if self.check_pairing:
-            found = value_on_other_column(stmt, _question(ctx), ctx.schema)
-            if found:
-                return found
+            yield value_on_other_column(stmt, question, ctx.schema)
         if self.check_operators:
-            found = operator_not_stated(stmt, _question(ctx), ctx.schema)
-            if found:
-                return found
+            yield operator_not_stated(stmt, question, ctx.schema)
+        if self.check_lookup and ctx.peek is not None:
+            yield value_in_other_column(stmt, ctx.peek, ctx.schema)
         # What the database says about a change comes before the numbers rule, which cannot
         # repair an UPDATE: an UPDATE of a row that does not exist is the first thing to fix.
         if is_mutation(stmt) and ctx.dry_run is not None:
             error = ctx.dry_run(sql)
             if error:
                 feedback = render("rule_sql_dry_run", error=clip(error, self.max_quoted_chars))
-                return Finding("dry_run_error", feedback, {"error": error})
+                yield Finding("dry_run_error", feedback, {"error": error})
         if self.check_changes and ctx.peek is not None:
-            found = change_matches_nothing(stmt, ctx.peek, ctx.schema)
-            if found:
-                return found
+            yield change_matches_nothing(stmt, ctx.peek, ctx.schema)
         if self.check_numbers:
-            return number_not_used(stmt, _question(ctx), ctx.schema)
-        return None
+            yield number_not_used(stmt, question, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.
