@@ -1,13 +1,17 @@
-"""Repairs the rule Checker can make itself: name mistakes with exactly one sensible fix.
+"""Repairs the rule Checker can make itself: mistakes with exactly one sensible fix.
 
 A small model often proposes the right statement with a wrong name in it: a table name copied
 badly from the prompt (DBBench tasks have one table), a column name with a typo or a different
 case, a spaced name without backticks, a name in string quotes. The rule Checker knows the
-schema, so for these it can write the corrected statement instead of only describing it. Every
-repair is a renaming; values, conditions and the statement's shape are never touched, and a
-name with no close match is left for the Assistant (feedback only). The one renaming that is
-not a spelling fix puts a value back on the column the question names next to it
-(``_sql_pairing``), when the wrong column occurs once in the statement.
+schema, so for these it can write the corrected statement instead of only describing it. Most
+repairs are renamings, and a name with no close match is left for the Assistant (feedback
+only). Renamings that are not spelling fixes put a value back on the column the question names
+next to it (``_sql_pairing``) or on the one column that holds it (``_sql_lookup``), when the
+wrong column occurs once in the statement. Three repairs write more than a name, each only
+where the question or the database leaves one reading: the operator the question's words
+state (``_sql_compare``), a numeric condition the question pairs with one header
+(``_sql_compare``, for a SELECT), and an apostrophe doubled in a statement that does not parse
+otherwise. Answers are repaired in ``sql_rule`` (``replace_answer``).
 """
 
 from __future__ import annotations
