@@ -105,3 +105,23 @@ def test_dropped_conditions_become_number_revisions_only_when_asked_for() -> Non
         assert "states the number" in request["content"]
     with pytest.raises(ConfigError, match="unknown correction mistakes"):
         correction_examples(tasks, mistakes=["typo"])
+
+
+def test_an_insert_written_as_an_update_becomes_a_changes_revision_only_when_asked_for() -> None:
+    from cmat.tasks.corrections import _update_for_insert
+
+    sql = "INSERT INTO `t` (`a`, `b`, `c`) VALUES ('x', 5, 'z');"
+    updates = {_update_for_insert(sql, Random(seed)) for seed in range(30)}
+    assert all(u and u.startswith("UPDATE `t` SET ") and " WHERE " in u for u in updates) and len(updates) > 3
+    assert {"UPDATE `t` SET `b` = 5 WHERE `a` = 'x';", "UPDATE `t` SET `c` = 'z' WHERE `a` = 'x';"} & updates
+    assert _update_for_insert("INSERT INTO `t` VALUES ('x', 5)", Random(0)) is None  # no column list
+    assert _update_for_insert("SELECT 1", Random(0)) is None
+    tasks = generate_tasks(40, seed=8, types=["INSERT"], style="crowd")
+    default = correction_examples(tasks, kinds=("revision",))
+    assert all(not e["messages"][-3]["content"].count("UPDATE") for e in default)
+    updated = correction_examples(tasks, kinds=("revision",), mistakes=["update"])
+    assert len(updated) >= 30 and sum(e["rule"] == "change_matches_nothing" for e in updated) >= 30
+    for example in updated:
+        bad, _, fix = example["messages"][-3:]
+        assert "UPDATE `" in bad["content"] and "INSERT INTO `" in fix["content"] and fix["train"] and not bad["train"]
+    assert any("would change nothing" in e["messages"][-2]["content"] for e in updated)

@@ -8,7 +8,8 @@ small models make on any table (a table or column name copied wrongly: case, a d
 doubled letter, spaces and underscores swapped, backticks dropped from a name that needs them)
 and, for revisions, a condition on a value the question never states (another row's value) or,
 opt-in (``dropped``), one of several conditions left out, which the Checker's numbers rule
-names when the question states its number:
+names when the question states its number, or (``update``) an INSERT written as an UPDATE of
+the row it would add, which the changes rule finds matches no row:
 
 * **revision** (Checker in the loop): the request the Assistant receives after a rejection —
   the conversation, its corrupted proposal (context, not trained), the real
@@ -30,6 +31,10 @@ import re
 from collections.abc import Sequence
 from random import Random
 from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_repair import replace_sql
@@ -63,7 +68,7 @@ NAME_KINDS = ("table", "column", "unquoted")
 # The mistakes a revision example may start from (``dropped`` is opt-in: the documented seeds
 # were built without it, and adding an option changes every later draw).
 REVISION_KINDS = (*NAME_KINDS, "value")
-MISTAKES = (*NAME_KINDS, "value", "dropped")
+MISTAKES = (*NAME_KINDS, "value", "dropped", "update")
 _WHERE = re.compile(r" WHERE (?P<conds>.+?)(?P<end> ORDER BY | GROUP BY | LIMIT |;?$)")
 
 
@@ -78,6 +83,36 @@ def _drop_condition(sql: str, rng: Random) -> str | None:
         return None
     del conds[rng.randrange(len(conds))]
     return sql[: match.start("conds")] + " AND ".join(conds) + sql[match.end("conds") :]
+
+
+def _update_for_insert(sql: str, rng: Random, rows: Sequence[Sequence[Any]] = (),
+                       columns_of: Sequence[str] = ()) -> str | None:
+    """The INSERT ``sql`` written as an UPDATE of the row it would add (some of its values set,
+    one as the condition), which matches no row: the model's answer to a question that states a
+    new record. The condition is on a value no row of ``rows`` (the table, with ``columns_of``)
+    holds in that column, where there is one. None for anything but a one-row INSERT with a
+    column list of two or more."""
+    try:
+        stmt = sqlglot.parse_one(sql, read="mysql")
+    except SqlglotError:
+        return None
+    target, values = stmt.this, stmt.expression
+    if not isinstance(stmt, exp.Insert) or not isinstance(target, exp.Schema) or not isinstance(values, exp.Values):
+        return None
+    columns = [c for c in target.expressions if isinstance(c, exp.Identifier)]
+    if len(values.expressions) != 1 or len(columns) < 2 or len(values.expressions[0].expressions) != len(columns):
+        return None
+    pairs = list(zip(columns, values.expressions[0].expressions, strict=True))
+    held = {name: {str(r[i]).lower() for r in rows} for i, name in enumerate(columns_of)}
+    fresh = [i for i, (c, v) in enumerate(pairs) if str(v.this).lower() not in held.get(c.name, set())]
+    key = rng.choice(fresh) if fresh else rng.randrange(len(pairs))
+    rest = [p for i, p in enumerate(pairs) if i != key]
+    chosen = rng.sample(rest, rng.randint(1, min(3, len(rest))))
+    sets = [exp.EQ(this=exp.column(c.name, quoted=True), expression=v.copy()) for c, v in chosen]
+    update = exp.Update(this=target.this.copy(), expressions=sets,
+                        where=exp.Where(this=exp.EQ(this=exp.column(pairs[key][0].name, quoted=True),
+                                                    expression=pairs[key][1].copy())))
+    return update.sql(dialect="mysql") + ";"
 
 
 def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
@@ -105,13 +140,15 @@ def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
 def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
     """``sql`` with one mistake of ``kinds``, or None: a name copied wrongly (``table``, a ``column``
     it uses), backticks dropped (``unquoted``), a condition on a ``value`` the question never
-    states, or one of several conditions left out (``dropped``)."""
+    states, one of several conditions left out (``dropped``), or an INSERT written as an UPDATE
+    of the row it would add (``update``)."""
     table = str(entry["table"]["table_name"])
     columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
     used = [c for c in columns if f"`{c}`" in sql]
     needs_quotes = [n for n in [table, *used] if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
     available = {"table": True, "column": bool(used), "unquoted": bool(needs_quotes),
-                 "value": _CONDITION.search(sql) is not None, "dropped": " AND " in sql}
+                 "value": _CONDITION.search(sql) is not None, "dropped": " AND " in sql,
+                 "update": sql.lstrip().upper().startswith("INSERT")}
     options = [k for k in kinds if available.get(k)]
     if not options:
         return None
@@ -120,6 +157,8 @@ def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[st
         return _wrong_value(sql, entry, rng)
     if kind == "dropped":
         return _drop_condition(sql, rng)
+    if kind == "update":
+        return _update_for_insert(sql, rng, entry["table"]["table_info"]["rows"], columns)
     if kind == "unquoted":
         name = rng.choice(needs_quotes)
         bad = sql.replace(f"`{name}`", name)
@@ -144,7 +183,7 @@ def _corrupted_reply(reply: str, entry: dict[str, Any], rng: Random, kinds: Sequ
 def _verdict(checker: SQLRuleChecker, env: DBBenchEnv, task: Task, messages: list[Any], reply: str) -> Any:
     task_text = messages[2].content if len(messages) > 2 else messages[-1].content
     return checker.verify(CheckContext(task, task_text, list(messages), reply, env.parse(reply), env.name,
-                                       env.schema(), env.dry_run))
+                                       env.schema(), env.dry_run, env.peek))
 
 
 def revision_example(entry: dict[str, Any], task_id: str = "0", seed: int = 0,

@@ -8,7 +8,8 @@ runs and returns nothing. The Checker asks the table itself, through ``CheckCont
 the statement compares it with, and exactly one other column holds it, that column is the
 value's, and the condition is rejected; with ``--repair`` the Checker moves it there when the
 wrong column occurs once in the statement and the right one not at all. Equality with text
-literals only, compared the way the database compares (MySQL's collation: any letter case).
+literals of three or more characters with a letter only ('8' or 'D' is in many columns by
+chance), compared the way the database compares (MySQL's collation: any letter case).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
             if not isinstance(column, exp.Column) or not isinstance(literal, exp.Literal) or not literal.is_string:
                 continue
             value = str(literal.this)
-            if not value.strip() or _count(peek, table, column.name, value) != 0:
+            if len(value.strip()) < 3 or not any(ch.isalpha() for ch in value) \
+                    or _count(peek, table, column.name, value) != 0:
                 continue  # held (or not countable): nothing to say
             holders = [c for c in columns if c.lower() != column.name.lower() and _count(peek, table, c, value)]
             if len(holders) != 1:
