@@ -150,6 +150,22 @@ def test_round_zero_adds_correction_examples_and_can_continue_an_adapter(monkeyp
     assert (tmp_path / "t" / "tasks" / "correction-examples.jsonl").exists()
 
 
+def test_correction_tasks_can_be_limited_to_types(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import cmat.training.tune as tune_module
+    from cmat.runner.store import read_jsonl
+
+    trained = _fake_sft(monkeypatch)
+    monkeypatch.setattr(tune_module, "_eval", lambda *a, **k: {"overall": 0.0})
+    cfg = TuneConfig(out=str(tmp_path / "t"), train_tasks=4, corrections=8, correction_types="INSERT",
+                     correction_mistakes="update", skip_baseline=True, progress=False)
+    tune(cfg)
+    tasks = read_jsonl(tmp_path / "t" / "tasks" / "corrections.jsonl")
+    assert len(tasks) == 8 and {t["type"][0] for t in tasks} == {"INSERT"}
+    ((rows, _),) = trained
+    revisions = [r for r in rows if r.get("source") == "revision"]
+    assert revisions and {r["rule"] for r in revisions} == {"change_matches_nothing"}
+
+
 def test_with_critic_the_model_also_learns_to_check_from_the_round_pairs(monkeypatch: pytest.MonkeyPatch,
                                                                           tmp_path: Path) -> None:
     import cmat.training.tune as tune_module

@@ -99,7 +99,13 @@ class TuneConfig:
     correction_mistakes: str = field(
         default="table,column,unquoted,value",
         metadata={"help": "dbbench: the mistakes correction revisions start from, comma-separated (table, column, "
-                          "unquoted, value, dropped: one of several conditions left out)"},
+                          "unquoted, value, dropped: one of several conditions left out, update: an INSERT "
+                          "written as an UPDATE of the row it would add)"},
+    )
+    correction_types: str = field(
+        default="",
+        metadata={"help": "dbbench: the task types of the correction tasks, comma-separated (default: all, "
+                          "apportioned as in gen-tasks); e.g. INSERT with --correction-mistakes update"},
     )
     teacher: str | None = field(
         default=None,
@@ -281,6 +287,11 @@ def _check_generation(cfg: TuneConfig) -> None:
         raise ConfigError(f"--correction-mistakes: unknown {unknown or 'empty'}; valid: {', '.join(MISTAKES)}")
     if not 0.0 <= cfg.more_conditions < 1.0:
         raise ConfigError(f"--more-conditions must be in [0, 1), got {cfg.more_conditions}")
+    from cmat.tasks.dbgen import ALL_TYPES
+
+    bad_types = sorted(set(comma_list(cfg.correction_types)) - set(ALL_TYPES))
+    if bad_types:
+        raise ConfigError(f"--correction-types: unknown {bad_types}; valid: {', '.join(ALL_TYPES)}")
 
 
 def tune(cfg: TuneConfig) -> dict[str, Any]:

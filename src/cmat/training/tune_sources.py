@@ -37,6 +37,7 @@ class SourceConfig(Protocol):
     progress: bool
     corrections: int
     correction_mistakes: str
+    correction_types: str
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,10 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
     tasks_path, rows_path = out / "tasks" / "corrections.jsonl", out / "tasks" / "correction-examples.jsonl"
     if not rows_path.exists():
         if not tasks_path.exists():
+            types = comma_list(cfg.correction_types) or None
             stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1}, "
-                  f"{cfg.question_style} questions)")
-            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, style=cfg.question_style,
+                  f"{cfg.question_style} questions{', types ' + ','.join(types) if types else ''})")
+            tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, types=types, style=cfg.question_style,
                                    more_conditions=cfg.more_conditions)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
