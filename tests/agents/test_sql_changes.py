@@ -18,13 +18,18 @@ FULL = SQLRuleChecker()
 JAPAN = "UPDATE `Nation Scores Table` SET `E Score` = '7.400', `Total` = '22.950' WHERE `Nation` = '{}'"
 
 
-@pytest.fixture()
-def scores() -> Iterator[tuple[Task, DBBenchEnv]]:
-    task = next(t for t in load_dbbench(default_dev_path()) if "E Score of 7.400" in t.data["description"])
+def _dev_env(phrase: str) -> Iterator[tuple[Task, DBBenchEnv]]:
+    """The dev task whose question contains ``phrase``, in a fresh environment (closed after)."""
+    task = next(t for t in load_dbbench(default_dev_path()) if phrase in t.data["description"])
     env = DBBenchEnv()
     env.reset(task)
     yield task, env
     env.close()
+
+
+@pytest.fixture()
+def scores() -> Iterator[tuple[Task, DBBenchEnv]]:
+    yield from _dev_env("E Score of 7.400")
 
 
 def _ctx(task: Task, env: DBBenchEnv, sql: str, *, peek: bool = True) -> CheckContext:
@@ -77,11 +82,7 @@ def test_every_gold_change_of_the_dev_set_matches_a_row() -> None:
 
 @pytest.fixture()
 def towers() -> Iterator[tuple[Task, DBBenchEnv]]:
-    task = next(t for t in load_dbbench(default_dev_path()) if "capitol square" in t.data["description"])
-    env = DBBenchEnv()
-    env.reset(task)
-    yield task, env
-    env.close()
+    yield from _dev_env("capitol square")
 
 
 def test_a_value_on_a_column_that_does_not_hold_it_moves_to_the_one_that_does(towers: tuple[Task, DBBenchEnv]) -> None:
