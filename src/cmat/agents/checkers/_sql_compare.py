@@ -109,6 +109,7 @@ def stated_operator(question: str, number: str) -> str | None:
 
 
 def comparisons(stmt: exp.Expression) -> list[tuple[exp.Binary, exp.Column, exp.Literal]]:
+    """(comparison, column, literal) for each ``column <op> literal`` of the WHERE/HAVING clauses."""
     out = []
     for clause in condition_clauses(stmt):
         for node in clause.find_all(*OPERATORS.values()):
