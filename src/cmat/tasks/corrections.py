@@ -32,11 +32,10 @@ from collections.abc import Sequence
 from random import Random
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
 from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers._sql_ast import parse_statement
 from cmat.agents.checkers._sql_repair import replace_sql
 from cmat.agents.checkers.sql_rule import SQLRuleChecker, sql_error
 from cmat.agents.templates import render
@@ -92,12 +91,11 @@ def _update_for_insert(sql: str, rng: Random, rows: Sequence[Sequence[Any]] = ()
     new record. The condition is on a value no row of ``rows`` (the table, with ``columns_of``)
     holds in that column, where there is one. None for anything but a one-row INSERT with a
     column list of two or more."""
-    try:
-        stmt = sqlglot.parse_one(sql, read="mysql")
-    except SqlglotError:
+    stmt = parse_statement(sql)
+    if not isinstance(stmt, exp.Insert):
         return None
     target, values = stmt.this, stmt.expression
-    if not isinstance(stmt, exp.Insert) or not isinstance(target, exp.Schema) or not isinstance(values, exp.Values):
+    if not isinstance(target, exp.Schema) or not isinstance(values, exp.Values):
         return None
     columns = [c for c in target.expressions if isinstance(c, exp.Identifier)]
     if len(values.expressions) != 1 or len(columns) < 2 or len(values.expressions[0].expressions) != len(columns):

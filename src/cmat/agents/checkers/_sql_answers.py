@@ -21,10 +21,9 @@ import ast
 import json
 import re
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
+from cmat.agents.checkers._sql_ast import parse_statement
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -34,6 +33,29 @@ MAX_ROWS = 30  # a longer one-column result is not put into an answer by the Che
 _GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 32,502 or 1,234,567.5
 
 
+_UNREAD = object()  # what ``_literal`` returns for text that is no Python literal
+
+
+def _literal(text: str) -> object:
+    """``text`` read as a Python literal (``ast``, never ``eval``), or ``_UNREAD``."""
+    try:
+        return ast.literal_eval(text)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return _UNREAD
+
+
+def _rows(result: str) -> list[object] | tuple[object, ...] | None:
+    """The rows of a result (the observation is a Python repr of row tuples), or None."""
+    rows = _literal(result)
+    return rows if isinstance(rows, (list, tuple)) else None
+
+
+def _answer_values(answer: str) -> list[object] | None:
+    """The values of an answer written as a Python list, or None."""
+    values = _literal(answer)
+    return values if isinstance(values, list) else None
+
+
 def _numbers(text: str) -> set[float]:
     return {float(n) for n in _NUMBER.findall(text.replace(",", ""))}
 
@@ -41,11 +63,8 @@ def _numbers(text: str) -> set[float]:
 def _cells(result: str) -> list[str]:
     """The cells of a result as text (the observation is a Python repr of row tuples), or the
     whole text when it cannot be read that way."""
-    try:
-        rows = ast.literal_eval(result)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
-        return [result]
-    if not isinstance(rows, (list, tuple)):
+    rows = _rows(result)
+    if rows is None:
         return [result]
     return [str(cell) for row in rows for cell in (row if isinstance(row, (list, tuple)) else (row,))]
 
@@ -67,12 +86,9 @@ def answer_not_in_result(answer: str, result: str, limit: int) -> Finding | None
         return None  # cut short: the values may be in the part not shown
     if result.strip() in ("[]", "()", ""):
         return Finding("empty_result", render("rule_answer_empty_result"), {})
-    try:
-        values = ast.literal_eval(answer)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+    values = _answer_values(answer)
+    if values is None:
         return None  # the format check reports it
-    if not isinstance(values, list):
-        return None
     cells, numbers = _cells(result), _numbers(result)
     missing = [str(v) for v in values if not _in_result(v, cells, numbers)]
     if not missing:
@@ -84,15 +100,11 @@ def answer_not_in_result(answer: str, result: str, limit: int) -> Finding | None
 
 def _one_column(result: str) -> list[str] | None:
     """The values of a one-column result with at least one row, as text; None otherwise."""
-    try:
-        rows = ast.literal_eval(result)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+    rows = _rows(result)
+    if not rows:
         return None
-    if not isinstance(rows, (list, tuple)) or not rows:
-        return None
-    if not all(isinstance(row, (list, tuple)) and len(row) == 1 for row in rows):
-        return None
-    return [str(row[0]) for row in rows]
+    cells = [row[0] for row in rows if isinstance(row, (list, tuple)) and len(row) == 1]
+    return [str(cell) for cell in cells] if len(cells) == len(rows) else None
 
 
 def _same(value: object, cell: str) -> bool:
@@ -108,13 +120,9 @@ def _same(value: object, cell: str) -> bool:
 def _filters_only(sql: str) -> bool:
     """Whether ``sql`` is one SELECT with no ORDER BY, LIMIT, aggregate or GROUP BY: its rows
     are all the rows that match, none of them is singled out."""
-    try:
-        statements = sqlglot.parse(sql, read="mysql")
-    except SqlglotError:
+    stmt = parse_statement(sql)
+    if not isinstance(stmt, exp.Select):
         return False
-    if len(statements) != 1 or not isinstance(statements[0], exp.Select):
-        return False
-    stmt = statements[0]
     return not any(stmt.args.get(k) for k in ("order", "limit", "group")) and stmt.find(exp.AggFunc) is None
 
 
@@ -125,17 +133,15 @@ def answer_incomplete(answer: str, result: str, sql: str, limit: int) -> Finding
     cells = _one_column(result) if len(result) < limit else None
     if cells is None or len(cells) > MAX_ROWS or not _filters_only(sql):
         return None
-    try:
-        values = ast.literal_eval(answer)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
-        return None
-    if not isinstance(values, list) or not values or not all(any(_same(v, c) for c in cells) for v in values):
+    values = _answer_values(answer)
+    if not values or not all(any(_same(v, c) for c in cells) for v in values):
         return None  # not a part of the result: answer_not_in_result's business
-    left_out = [c for c in dict.fromkeys(cells) if not any(_same(v, c) for v in values)]
+    distinct = list(dict.fromkeys(cells))
+    left_out = [c for c in distinct if not any(_same(v, c) for v in values)]
     if not left_out:
         return None
-    complete = json.dumps(list(dict.fromkeys(cells)), ensure_ascii=False)
-    feedback = render("rule_answer_incomplete", count=len(dict.fromkeys(cells)), missing=clip(
+    complete = json.dumps(distinct, ensure_ascii=False)
+    feedback = render("rule_answer_incomplete", count=len(distinct), missing=clip(
         ", ".join(f"'{c}'" for c in left_out[:5]), _SHOWN), answer=clip(complete, _SHOWN))
     return Finding("answer_incomplete", feedback, {"answer": complete, "repairable": True})
 
@@ -143,11 +149,8 @@ def answer_incomplete(answer: str, result: str, sql: str, limit: int) -> Finding
 def grouped_number(answer: str) -> Finding | None:
     """A finding when the answer is one number written with thousands separators ("32,502");
     ``details["answer"]`` is the answer with the number written plainly."""
-    try:
-        values = ast.literal_eval(answer)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
-        return None
-    if not isinstance(values, list) or len(values) != 1 or not _GROUPED.fullmatch(str(values[0]).strip()):
+    values = _answer_values(answer)
+    if values is None or len(values) != 1 or not _GROUPED.fullmatch(str(values[0]).strip()):
         return None
     plain = str(values[0]).strip().replace(",", "")
     feedback = render("rule_answer_grouped_number", written=str(values[0]).strip(), plain=plain)

@@ -8,7 +8,9 @@ correct statement costs the Assistant a revision for nothing.
 
 from __future__ import annotations
 
+import sqlglot
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from cmat.agents.checkers._mysql_reserved import RESERVED_WORDS
 from cmat.agents.checkers._sql_text import Finding, backticked, closest
@@ -184,6 +186,16 @@ def whole_table_change(stmt: exp.Expression, sql: str, schema: Schema) -> Findin
         statement = "DROP" if isinstance(stmt, exp.Drop) else "TRUNCATE"
         return Finding("destructive", render("rule_sql_destructive", statement=statement), {})
     return None
+
+
+def parse_statement(sql: str) -> exp.Expression | None:
+    """``sql`` parsed as one MySQL statement (sqlglot), or None when it does not parse or holds
+    more or less than one."""
+    try:
+        statements = sqlglot.parse(sql, read="mysql")
+    except SqlglotError:
+        return None
+    return statements[0] if len(statements) == 1 and isinstance(statements[0], exp.Expression) else None
 
 
 def condition_clauses(stmt: exp.Expression) -> list[exp.Expression]:

@@ -22,6 +22,16 @@ from cmat.agents.templates import clip, render
 Peek = Callable[[str], list[tuple[Any, ...]] | None]
 
 
+def peek_count(peek: Peek, query: str) -> int | None:
+    """The number a ``SELECT COUNT(*)`` ``query`` returns through ``peek``, or None when it
+    cannot be had."""
+    rows = peek(query)
+    try:
+        return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def count_query(stmt: exp.Expression) -> str | None:
     """``SELECT COUNT(*) FROM <table> WHERE <condition>`` for an UPDATE or DELETE of one table
     with a WHERE clause; None for anything else."""
@@ -37,13 +47,7 @@ def change_matches_nothing(stmt: exp.Expression, peek: Peek, schema: dict[str, l
     """A finding when ``stmt`` (an UPDATE or DELETE) would change no row; None when it would
     change some, or when the count cannot be had."""
     query = count_query(stmt)
-    rows = peek(query) if query else None
-    if not rows or not rows[0] or rows[0][0] is None:
-        return None
-    try:
-        if int(rows[0][0]) > 0:
-            return None
-    except (TypeError, ValueError):
+    if query is None or peek_count(peek, query) != 0:
         return None
     table = stmt.this.name if isinstance(stmt.this, exp.Table) else ""
     where = stmt.args["where"].this.sql(dialect="mysql")

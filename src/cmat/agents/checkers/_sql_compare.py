@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
-from cmat.agents.checkers._sql_ast import condition_clauses
+from cmat.agents.checkers._sql_ast import condition_clauses, parse_statement
 from cmat.agents.checkers._sql_pairing import LINK_WORDS, Span, mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
@@ -80,17 +78,18 @@ def _number(text: str) -> str | None:
     return plain if _NUMBER.fullmatch(plain) else None
 
 
-def occurrences(question: str, number: str) -> list[int]:
-    """Where the (normalised) question writes ``number`` as a whole token: not inside "15-28",
-    "13.17 (95)" (neither number), "£8.5m", "5%" or "2.5.1"; with or without thousands separators."""
+_TRAILING = re.compile(r"[\d,.]*")  # what stated_operator skips after a number before its words
+_TOKEN = re.compile(r"(?<![\w.,\-–/£$€(])[\d,]*\d(?:\.\d+)?(?![\w\-–/%])(?!\.\d)(?!\s*\()")
+
+
+def occurrences(question: str, number: str) -> list[tuple[int, int]]:
+    """(start, end) of each place the (normalised) question writes ``number`` as a whole token:
+    not inside "15-28", "13.17 (95)" (neither number), "£8.5m", "5%" or "2.5.1"; with or without
+    thousands separators."""
     plain = _number(number)
     if plain is None:
         return []
-    out = []
-    for match in re.finditer(r"(?<![\w.,\-–/£$€(])[\d,]*\d(?:\.\d+)?(?![\w\-–/%])(?!\.\d)(?!\s*\()", question):
-        if match.group(0).replace(",", "") == plain:
-            out.append(match.start())
-    return out
+    return [m.span() for m in _TOKEN.finditer(question) if m.group(0).replace(",", "") == plain]
 
 
 def stated_operator(question: str, number: str) -> str | None:
@@ -98,8 +97,8 @@ def stated_operator(question: str, number: str) -> str | None:
     "<=" for "5 or less", "=" for "5" with no comparison words; None when the question does not
     write the number as a token, or writes different comparisons at different places."""
     found: set[str] = set()
-    for start in occurrences(question, number):
-        end = start + len(re.match(r"[\d,.]+", question[start:]).group(0))  # type: ignore[union-attr]
+    for start, end in occurrences(question, number):
+        end += len(_TRAILING.match(question, end).group(0))  # type: ignore[union-attr]
         before = question[max(0, start - _REACH) : start]
         after = question[end : end + _REACH]
         op = next((o for p, o in BEFORE if p.search(before)), None) \
@@ -148,18 +147,10 @@ def _literal(number: str, operator: str) -> exp.Expression:
     return exp.Literal.number(_number(number) or number)
 
 
-def _parse(sql: str) -> exp.Expression | None:
-    try:
-        statements = sqlglot.parse(sql, read="mysql")
-    except SqlglotError:
-        return None
-    return statements[0] if len(statements) == 1 and isinstance(statements[0], exp.Expression) else None
-
-
 def with_operator(sql: str, column: str, value: str, operator: str) -> str | None:
     """``sql`` with its conditions ``column`` <op> ``value`` written with ``operator``; None when
     there is none."""
-    stmt = _parse(sql)
+    stmt = parse_statement(sql)
     if stmt is None or operator not in OPERATORS:
         return None
     changed = False
@@ -170,7 +161,7 @@ def with_operator(sql: str, column: str, value: str, operator: str) -> str | Non
     return stmt.sql(dialect="mysql") if changed else None
 
 
-def _ends_value(question: str, start: int, spans: list[Span]) -> bool:
+def _ends_value(question: str, start: int, end: int, spans: list[Span]) -> bool:
     """Whether the number at ``start`` is a whole value. Before it: a linking or clause word, a
     header or nothing ("points of 51", "for 11 points", "week 19"; not "'May 2012'"). After it:
     the end, punctuation with a space or the end after it, a header, a comparison ("or more")
@@ -180,7 +171,7 @@ def _ends_value(question: str, start: int, spans: list[Span]) -> bool:
     if words and words[-1][-1].isalnum() and words[-1] not in LINK_WORDS | CLAUSE_WORDS | _COMPARE_WORDS \
             and not any(s.end == edge for s in spans):
         return False  # "May 2012", "scored 7": the number continues a value or follows no header
-    rest = question[start + len(re.match(r"[\d,]*\d(?:\.\d+)?", question[start:]).group(0)) :]  # type: ignore[union-attr]
+    rest = question[end:]
     stripped = rest.lstrip()
     if not stripped or re.match(r"[,;?.!)'\"]+(?:\s|$)", stripped):
         return True
@@ -200,8 +191,8 @@ def missing_condition(stmt: exp.Expression, question: str, schema: Schema, numbe
     spans = mentions(text, [c for cols in schema.values() for c in cols])
     header = paired(text, number, spans)
     operator = stated_operator(text, number)
-    starts = occurrences(text, number)
-    if header is None or operator is None or not all(_ends_value(text, start, spans) for start in starts):
+    places = occurrences(text, number)
+    if header is None or operator is None or not all(_ends_value(text, start, end, spans) for start, end in places):
         return {}
     used = {c.name.lower() for c in stmt.find_all(exp.Column)}
     repairable = isinstance(stmt, exp.Select) and header.lower() not in used
@@ -211,7 +202,7 @@ def missing_condition(stmt: exp.Expression, question: str, schema: Schema, numbe
 def with_condition(sql: str, column: str, number: str, operator: str) -> str | None:
     """``sql`` (a SELECT) with the condition `column` <operator> number added to its WHERE clause
     (with AND), or as its WHERE clause."""
-    stmt = _parse(sql)
+    stmt = parse_statement(sql)
     if not isinstance(stmt, exp.Select) or operator not in OPERATORS:
         return None
     condition = OPERATORS[operator](this=exp.column(column, quoted=True), expression=_literal(number, operator))

@@ -14,28 +14,21 @@ chance), compared the way the database compares (MySQL's collation: any letter c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
+from cmat.agents.checkers._sql_changes import Peek, peek_count
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
-Peek = Callable[[str], list[tuple[Any, ...]] | None]
 MAX_COLUMNS = 40  # a wider table is not searched column by column
 
 
 def _count(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
-    query = exp.select("COUNT(*)").from_(table.copy()).where(
+    """The rows of ``table`` whose ``column`` equals ``value``, as the database compares."""
+    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
         exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
-    ).sql(dialect="mysql")
-    rows = peek(query)
-    try:
-        return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else None
-    except (TypeError, ValueError):
-        return None
+    ).sql(dialect="mysql"))
 
 
 def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:

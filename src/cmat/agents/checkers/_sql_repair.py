@@ -50,7 +50,7 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 
 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
-    """The statement with ``finding`` fixed, or None when the fix is not a clear renaming."""
+    """The statement with ``finding`` fixed, or None when it has no one sensible fix."""
     details = finding.details
     if finding.rule == "unescaped_quote":
         return str(details["fixed"])

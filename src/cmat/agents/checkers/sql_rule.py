@@ -22,7 +22,7 @@ from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result, grouped_number
-from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation
+from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_statement
 from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_lookup import value_in_other_column
@@ -198,7 +198,7 @@ class SQLRuleChecker(FindingChecker):
             log.debug("sqlglot failed but the database accepts %r: %s", sql, exc)
             return None
         fixed = escape_apostrophes(sql)
-        if fixed is not None and _parses(fixed) and (ctx.dry_run is None or not ctx.dry_run(fixed)):
+        if fixed is not None and parse_statement(fixed) is not None and (ctx.dry_run is None or not ctx.dry_run(fixed)):
             feedback = render("rule_sql_unescaped_quote", fixed=clip(fixed, self.max_quoted_chars))
             return Finding("unescaped_quote", feedback, {"fixed": fixed, "repairable": True})
         if error:
@@ -253,13 +253,6 @@ def _question(ctx: CheckContext) -> str:
     """The task's question: the AgentBench entry's description, else the task message as shown."""
     description = ctx.task.data.get("description") if isinstance(ctx.task.data, dict) else None
     return description if isinstance(description, str) and description.strip() else ctx.task_prompt
-
-
-def _parses(sql: str) -> bool:
-    try:
-        return len(sqlglot.parse(sql, read="mysql")) == 1
-    except SqlglotError:
-        return False
 
 
 def _parse_message(exc: SqlglotError) -> str:
