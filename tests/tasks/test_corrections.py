@@ -125,3 +125,22 @@ def test_an_insert_written_as_an_update_becomes_a_changes_revision_only_when_ask
         bad, _, fix = example["messages"][-3:]
         assert "UPDATE `" in bad["content"] and "INSERT INTO `" in fix["content"] and fix["train"] and not bad["train"]
     assert any("would change nothing" in e["messages"][-2]["content"] for e in updated)
+
+
+def test_an_update_written_as_an_insert_becomes_an_inserts_revision_only_when_asked_for() -> None:
+    from cmat.tasks.corrections import _insert_for_update
+
+    sql = "UPDATE `t` SET `b` = 5, `c` = 'z' WHERE `a` = 'x';"
+    assert _insert_for_update(sql) == "INSERT INTO `t` (`a`, `b`, `c`) VALUES ('x', 5, 'z');"
+    assert _insert_for_update("UPDATE `t` SET `b` = 5 WHERE `a` > 3;") is None  # no one row named
+    assert _insert_for_update("UPDATE `t` SET `b` = 5;") is None
+    assert _insert_for_update("SELECT 1") is None
+    tasks = generate_tasks(40, seed=8, types=["UPDATE"], style="crowd")
+    default = correction_examples(tasks, kinds=("revision",))
+    assert all("INSERT" not in e["messages"][-3]["content"] for e in default)
+    inserted = correction_examples(tasks, kinds=("revision",), mistakes=["insert"])
+    assert len(inserted) >= 15 and {e["rule"] for e in inserted} == {"insert_existing_row"}  # 18 of 40
+    for example in inserted:
+        bad, request, fix = example["messages"][-3:]
+        assert "INSERT INTO `" in bad["content"] and "UPDATE `" in fix["content"] and fix["train"] and not bad["train"]
+        assert "already has: one row holds" in request["content"]

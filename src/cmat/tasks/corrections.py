@@ -9,7 +9,8 @@ doubled letter, spaces and underscores swapped, backticks dropped from a name th
 and, for revisions, a condition on a value the question never states (another row's value) or,
 opt-in (``dropped``), one of several conditions left out, which the Checker's numbers rule
 names when the question states its number, or (``update``) an INSERT written as an UPDATE of
-the row it would add, which the changes rule finds matches no row:
+the row it would add, which the changes rule finds matches no row, or (``insert``) an UPDATE
+written as an INSERT of the changed record, which the inserts rule finds the table already has:
 
 * **revision** (Checker in the loop): the request the Assistant receives after a rejection —
   the conversation, its corrupted proposal (context, not trained), the real
@@ -67,7 +68,7 @@ NAME_KINDS = ("table", "column", "unquoted")
 # The mistakes a revision example may start from (``dropped`` is opt-in: the documented seeds
 # were built without it, and adding an option changes every later draw).
 REVISION_KINDS = (*NAME_KINDS, "value")
-MISTAKES = (*NAME_KINDS, "value", "dropped", "update")
+MISTAKES = (*NAME_KINDS, "value", "dropped", "update", "insert")
 _WHERE = re.compile(r" WHERE (?P<conds>.+?)(?P<end> ORDER BY | GROUP BY | LIMIT |;?$)")
 
 
@@ -113,6 +114,28 @@ def _update_for_insert(sql: str, rng: Random, rows: Sequence[Sequence[Any]] = ()
     return update.sql(dialect="mysql") + ";"
 
 
+def _insert_for_update(sql: str) -> str | None:
+    """The UPDATE ``sql`` written as an INSERT of the record it changes: the condition's column
+    and value, then every value it sets (the model's answer to a question that states a change
+    as a fact). None for anything but an UPDATE of one table with one equality condition."""
+    stmt = parse_statement(sql)
+    if not isinstance(stmt, exp.Update) or not isinstance(stmt.this, exp.Table):
+        return None
+    where = stmt.args.get("where")
+    condition = where.this if isinstance(where, exp.Where) else None
+    if not isinstance(condition, exp.EQ) or not isinstance(condition.this, exp.Column):
+        return None
+    pairs = [(condition.this, condition.expression)]
+    pairs += [(e.this, e.expression) for e in stmt.expressions if isinstance(e, exp.EQ)]
+    if len(pairs) < 2 or not all(isinstance(c, exp.Column) for c, _ in pairs):
+        return None
+    insert = exp.Insert(
+        this=exp.Schema(this=stmt.this.copy(), expressions=[exp.to_identifier(c.name, quoted=True) for c, _ in pairs]),
+        expression=exp.Values(expressions=[exp.Tuple(expressions=[v.copy() for _, v in pairs])]),
+    )
+    return insert.sql(dialect="mysql") + ";"
+
+
 def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
     """``sql`` with the value of one condition replaced by another value of that column which the
     question does not state (the model compared with the wrong row's value), or None."""
@@ -138,15 +161,17 @@ def _wrong_value(sql: str, entry: dict[str, Any], rng: Random) -> str | None:
 def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[str] = NAME_KINDS) -> str | None:
     """``sql`` with one mistake of ``kinds``, or None: a name copied wrongly (``table``, a ``column``
     it uses), backticks dropped (``unquoted``), a condition on a ``value`` the question never
-    states, one of several conditions left out (``dropped``), or an INSERT written as an UPDATE
-    of the row it would add (``update``)."""
+    states, one of several conditions left out (``dropped``), an INSERT written as an UPDATE
+    of the row it would add (``update``), or an UPDATE written as an INSERT of the record it
+    changes (``insert``)."""
     table = str(entry["table"]["table_name"])
     columns = [str(c["name"]) for c in entry["table"]["table_info"]["columns"]]
     used = [c for c in columns if f"`{c}`" in sql]
     needs_quotes = [n for n in [table, *used] if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
     available = {"table": True, "column": bool(used), "unquoted": bool(needs_quotes),
                  "value": _CONDITION.search(sql) is not None, "dropped": " AND " in sql,
-                 "update": sql.lstrip().upper().startswith("INSERT")}
+                 "update": sql.lstrip().upper().startswith("INSERT"),
+                 "insert": sql.lstrip().upper().startswith("UPDATE")}
     options = [k for k in kinds if available.get(k)]
     if not options:
         return None
@@ -157,6 +182,8 @@ def corrupt_sql(sql: str, entry: dict[str, Any], rng: Random, kinds: Sequence[st
         return _drop_condition(sql, rng)
     if kind == "update":
         return _update_for_insert(sql, rng, entry["table"]["table_info"]["rows"], columns)
+    if kind == "insert":
+        return _insert_for_update(sql)
     if kind == "unquoted":
         name = rng.choice(needs_quotes)
         bad = sql.replace(f"`{name}`", name)

@@ -7,11 +7,12 @@ schema, so for these it can write the corrected statement instead of only descri
 repairs are renamings, and a name with no close match is left for the Assistant (feedback
 only). Renamings that are not spelling fixes put a value back on the column the question names
 next to it (``_sql_pairing``) or on the one column that holds it (``_sql_lookup``), when the
-wrong column occurs once in the statement. Three repairs write more than a name, each only
+wrong column occurs once in the statement. Four repairs write more than a name, each only
 where the question or the database leaves one reading: the operator the question's words
 state (``_sql_compare``), a numeric condition the question pairs with one header
-(``_sql_compare``, for a SELECT), and an apostrophe doubled in a statement that does not parse
-otherwise. Answers are repaired in ``sql_rule`` (``replace_answer``).
+(``_sql_compare``, for a SELECT), an apostrophe doubled in a statement that does not parse
+otherwise, and the UPDATE of the one row that an INSERT for a stated change would duplicate
+(``_sql_inserts``). Answers are repaired in ``sql_rule`` (``replace_answer``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when it has no one sensible fix."""
     details = finding.details
-    if finding.rule == "unescaped_quote":
+    if finding.rule == "unescaped_quote" or (finding.rule == "insert_existing_row" and details.get("repairable")):
         return str(details["fixed"])
     if finding.rule == "number_not_used" and details.get("repairable"):
         return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))

@@ -25,6 +25,7 @@ from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_r
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_statement
 from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
+from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_lookup import value_in_other_column
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import value_on_other_column
@@ -78,6 +79,8 @@ class SQLRuleChecker(FindingChecker):
     check_changes: bool = True
     # A text value is compared with the one column that holds it (``_sql_lookup``; needs ``ctx.peek``).
     check_lookup: bool = True
+    # A question about a change is not answered by an INSERT of a row the table has (``_sql_inserts``).
+    check_inserts: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -183,6 +186,8 @@ class SQLRuleChecker(FindingChecker):
                 yield Finding("dry_run_error", feedback, {"error": error})
         if self.check_changes and ctx.peek is not None:
             yield change_matches_nothing(stmt, ctx.peek, ctx.schema)
+        if self.check_inserts and ctx.peek is not None:
+            yield insert_of_existing_row(stmt, question, ctx.peek, ctx.schema)
         if self.check_numbers:
             yield number_not_used(stmt, question, ctx.schema)
 

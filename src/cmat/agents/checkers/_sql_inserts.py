@@ -1,0 +1,130 @@
+"""A change stated as an update must not add a row: an INSERT of a record the table already has.
+
+The mirror image of the changes rule (``_sql_changes``). A question that says a record *was
+updated* or asks to *change* it ("The score table for Japan has been updated with an E Score of
+7.400") is often answered by a small model with an INSERT of the updated record, which adds a
+second 'Japan' row and leaves the first one as it was. The database accepts it, so only the
+table can tell: the Checker counts, through ``CheckContext.peek`` (read-only, no round used),
+the rows that already hold the text value the question names, and rejects the INSERT when one
+row holds it, with feedback that names that row's condition and the UPDATE to write.
+
+Deliberately narrow, because rejecting a right INSERT costs a task:
+
+* the question speaks of changing (``update``, ``change``, ``modify``, ``alter``, ``correct``,
+  ``revise``, ``replace``, ``amend``, or starts with ``set``; "Term set to '22'" inside an
+  INSERT question does not count) and not of adding (``insert``, ``add``, ``new``, ``append``,
+  ``create``): an INSERT task that says "the table is being updated with data for X" names a
+  record that is not there yet, and the count finds no row;
+* the value is text of three or more characters with a letter, stated in the question, and
+  exactly one row holds it in the column the INSERT puts it in (the way the database compares:
+  any letter case);
+* that column is a key of the table: no two rows share a value in it. A value that one row
+  happens to hold in a column of repeated values ('landscape' as a surname's `Type`) names no
+  record.
+
+With ``--repair`` the Checker writes that UPDATE itself: the condition is the value found, and
+SET gets every other value of the INSERT that the question states (the ones it does not state
+are the model's fill-ins for the columns it had to list). Without a stated value to set, or
+with two candidate rows, it only gives feedback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import clip, render
+
+_CHANGE_WORDS = re.compile(
+    r"\b(updat\w*|chang\w*|modif\w*|alter\w*|correct\w*|revis\w*|replac\w*|amend\w*)\b|^\W*set\b", re.IGNORECASE
+)
+_ADD_WORDS = re.compile(r"\b(insert\w*|add|adds|added|adding|new|append\w*|creat\w*)\b", re.IGNORECASE)
+
+
+def speaks_of_change(question: str) -> bool:
+    """Whether ``question`` asks to change a record and not to add one (module doc)."""
+    return bool(_CHANGE_WORDS.search(question)) and not _ADD_WORDS.search(question)
+
+
+def _pairs(stmt: exp.Insert, schema: dict[str, list[str]]) -> tuple[exp.Table, list[tuple[str, exp.Expression]]] | None:
+    """The INSERT's table and its (column, value) pairs, for one row of values; None otherwise."""
+    target, values = stmt.this, stmt.expression
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table) or table.name not in schema or not isinstance(values, exp.Values):
+        return None
+    rows = values.expressions
+    if len(rows) != 1 or not isinstance(rows[0], exp.Tuple):
+        return None
+    if isinstance(target, exp.Schema):
+        columns = [c.name for c in target.expressions if isinstance(c, (exp.Identifier, exp.Column))]
+    else:
+        columns = list(schema[table.name])
+    cells = rows[0].expressions
+    if len(columns) != len(cells) or not columns:
+        return None
+    return table, list(zip(columns, cells, strict=True))
+
+
+def _stated(value: exp.Expression, question: str) -> bool:
+    """Whether the literal ``value`` is written in ``question`` (any letter case)."""
+    if not isinstance(value, exp.Literal):
+        return False
+    text = str(value.this).strip().lower()
+    return bool(text) and text in question.lower()
+
+
+def _is_key(peek: Peek, table: exp.Table, column: str) -> bool:
+    """Whether no two rows of ``table`` share a value of ``column`` (the way the database compares)."""
+    name = exp.column(column, quoted=True).sql(dialect="mysql")
+    query = exp.select(f"COUNT(DISTINCT {name})", "COUNT(*)", dialect="mysql").from_(table.copy())
+    rows = peek(query.sql(dialect="mysql"))
+    if not rows or len(rows[0]) < 2:
+        return False
+    try:
+        return int(rows[0][0]) == int(rows[0][1]) > 1
+    except (TypeError, ValueError):
+        return False
+
+
+def _update(table: exp.Table, key: str, value: exp.Expression, sets: list[tuple[str, exp.Expression]]) -> str:
+    statement = exp.Update(
+        this=table.copy(),
+        expressions=[exp.EQ(this=exp.column(c, quoted=True), expression=v.copy()) for c, v in sets],
+        where=exp.Where(this=exp.EQ(this=exp.column(key, quoted=True), expression=value.copy())),
+    )
+    return statement.sql(dialect="mysql") + ";"
+
+
+def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
+                           schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when ``stmt`` inserts a record that a question about a change names and that
+    one row already holds (module doc); None otherwise, or when nothing can be counted."""
+    if not isinstance(stmt, exp.Insert) or not speaks_of_change(question):
+        return None
+    found = _pairs(stmt, schema)
+    if found is None:
+        return None
+    table, pairs = found
+    for column, value in pairs:
+        if not (isinstance(value, exp.Literal) and value.is_string and _stated(value, question)):
+            continue
+        text = str(value.this)
+        if len(text.strip()) < 3 or not any(ch.isalpha() for ch in text):
+            continue
+        count = peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
+            exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(text))
+        ).sql(dialect="mysql"))
+        if count != 1 or not _is_key(peek, table, column):
+            continue  # no such row (a new record), two or more (no one row to change), or unknown
+        sets = [(c, v) for c, v in pairs if c != column and _stated(v, question)]
+        fixed = _update(table, column, value, sets) if sets else ""
+        feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),
+                          example=fixed or _update(table, column, value, [(c, v) for c, v in pairs if c != column][:1]
+                                                   or [(column, value)]))
+        return Finding("insert_existing_row", feedback,
+                       {"table": table.name, "column": column, "value": text[:200], "fixed": fixed,
+                        "repairable": bool(fixed)})
+    return None
