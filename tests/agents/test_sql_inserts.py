@@ -97,9 +97,9 @@ def _verify(task: Task, env: DBBenchEnv, sql: str) -> Any:
 @pytest.mark.parametrize("style", ["plain", "crowd"])
 def test_no_gold_insert_is_rejected_and_updates_written_as_inserts_are_caught(style: str) -> None:
     """The false-positive scan on generated tasks of a seed used nowhere else (97), and the rule's
-    reach: about half of the UPDATEs written as INSERTs are caught (the rest name their row by a
-    number or a non-key column, or the question has no word of change), and every repair is judged
-    correct."""
+    reach: about two in five UPDATEs written as INSERTs are caught (the rest name their row by a
+    number, a non-key column or several values, or the question has no word of change), and every
+    repair is judged correct."""
     entries = generate_tasks(60, seed=97, types=["INSERT", "UPDATE"], style=style)
     caught = updates = 0
     for i, entry in enumerate(entries):
@@ -126,7 +126,7 @@ def test_no_gold_insert_is_rejected_and_updates_written_as_inserts_are_caught(st
             assert env.evaluate().correct, (entry["description"], fixed)
         finally:
             env.close()
-    assert updates >= 20 and caught >= updates // 3, (caught, updates)  # 14 of 30 and 21 of 30 here
+    assert updates >= 20 and caught >= updates // 4, (caught, updates)  # 13 and 12 of 30 here
 
 
 def test_no_gold_insert_of_the_dev_set_is_rejected() -> None:

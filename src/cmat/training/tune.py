@@ -100,12 +100,14 @@ class TuneConfig:
         default="table,column,unquoted,value",
         metadata={"help": "dbbench: the mistakes correction revisions start from, comma-separated (table, column, "
                           "unquoted, value, dropped: one of several conditions left out, update: an INSERT "
-                          "written as an UPDATE of the row it would add)"},
+                          "written as an UPDATE of the row it would add, insert: an UPDATE written as an "
+                          "INSERT of the record it changes)"},
     )
     correction_types: str = field(
         default="",
         metadata={"help": "dbbench: the task types of the correction tasks, comma-separated (default: all, "
-                          "apportioned as in gen-tasks); e.g. INSERT with --correction-mistakes update"},
+                          "apportioned as in gen-tasks); e.g. INSERT with --correction-mistakes update, "
+                          "UPDATE with --correction-mistakes insert"},
     )
     teacher: str | None = field(
         default=None,

@@ -20,7 +20,13 @@ Deliberately narrow, because rejecting a right INSERT costs a task:
   any letter case);
 * that column is a key of the table: no two rows share a value in it. A value that one row
   happens to hold in a column of repeated values ('landscape' as a surname's `Type`) names no
-  record.
+  record;
+* it is the only such value: no other stated text value of the INSERT is held by any row.
+  Two held values leave the row in doubt (one of them may be a new value that another row
+  happens to hold already: "set Mountain range to 'Ivycombe Range' for all peaks whose
+  Location is Senegal"), and a value held by several rows names a group, not one record
+  ("every institution of Type 'State' should get €76m as its Endowment", where one row
+  already has '€76m').
 
 With ``--repair`` the Checker writes that UPDATE itself: the condition is the value found, and
 SET gets every other value of the INSERT that the question states (the ones it does not state
@@ -76,6 +82,13 @@ def _stated(value: exp.Expression, question: str) -> bool:
     return bool(text) and text in question.lower()
 
 
+def _count(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
+    """The rows of ``table`` whose ``column`` equals ``value``, as the database compares."""
+    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
+        exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
+    ).sql(dialect="mysql"))
+
+
 def _is_key(peek: Peek, table: exp.Table, column: str) -> bool:
     """Whether no two rows of ``table`` share a value of ``column`` (the way the database compares)."""
     name = exp.column(column, quoted=True).sql(dialect="mysql")
@@ -108,17 +121,15 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
     if found is None:
         return None
     table, pairs = found
-    for column, value in pairs:
-        if not (isinstance(value, exp.Literal) and value.is_string and _stated(value, question)):
-            continue
+    texts = [(c, v) for c, v in pairs if isinstance(v, exp.Literal) and v.is_string and _stated(v, question)
+             and len(str(v.this).strip()) >= 3 and any(ch.isalpha() for ch in str(v.this))]
+    counts = [_count(peek, table, c, str(v.this)) for c, v in texts]
+    held = [(c, v) for (c, v), n in zip(texts, counts, strict=True) if n]
+    if None in counts or len(held) != 1 or max(n or 0 for n in counts) != 1:
+        return None  # not countable, a new record, rows in doubt, or a group ("all peaks in Senegal")
+    keys = [(c, v) for c, v in held if _is_key(peek, table, c)]
+    for column, value in keys:
         text = str(value.this)
-        if len(text.strip()) < 3 or not any(ch.isalpha() for ch in text):
-            continue
-        count = peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
-            exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(text))
-        ).sql(dialect="mysql"))
-        if count != 1 or not _is_key(peek, table, column):
-            continue  # no such row (a new record), two or more (no one row to change), or unknown
         sets = [(c, v) for c, v in pairs if c != column and _stated(v, question)]
         fixed = _update(table, column, value, sets) if sets else ""
         feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),
