@@ -41,12 +41,16 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_numbers import _NUMBER
+from cmat.agents.checkers._sql_pairing import mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
 _CHANGE_WORDS = re.compile(
     r"\b(updat\w*|chang\w*|modif\w*|alter\w*|correct\w*|revis\w*|replac\w*|amend\w*)\b|^\W*set\b", re.IGNORECASE
 )
+_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"]{1,80})\1(?![\w])")  # 'Bill Belichick', "Red Sox"
+_PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _ADD_WORDS = re.compile(r"\b(insert\w*|add|adds|added|adding|new|append\w*|creat\w*)\b", re.IGNORECASE)
 
 
@@ -111,6 +115,39 @@ def _update(table: exp.Table, key: str, value: exp.Expression, sets: list[tuple[
     return statement.sql(dialect="mysql") + ";"
 
 
+def _key_like(value: exp.Expression, question: str) -> bool:
+    """A string literal the question writes, of three or more characters, that is not a plain
+    number ('Japan', '2010-11'; not '7' or '22.950')."""
+    if not (isinstance(value, exp.Literal) and value.is_string and _stated(value, question)):
+        return False
+    text = str(value.this).strip()
+    return len(text) >= 3 and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def _sets(question: str, columns: list[str], key: str, key_value: str,
+          pairs: list[tuple[str, exp.Expression]]) -> list[tuple[str, exp.Expression]]:
+    """What the UPDATE sets: every value of the INSERT the question states, on the column the
+    question names next to it (``_sql_pairing``) where it names one, else on the INSERT's; then
+    each quoted value and number the question names next to a header and the INSERT lacks ("a
+    total of 22.950", "Manager as 'Bill Belichick'").
+    Empty when two values would land on one column or on the key."""
+    text = norm(question)
+    spans = mentions(text, columns)
+    out: list[tuple[str, exp.Expression]] = []
+    for column, value in pairs:
+        if column != key and _stated(value, question):
+            out.append((paired(text, str(value.this), spans) or column, value))
+    given = {str(v.this).strip().lower() for _, v in pairs if isinstance(v, exp.Literal)} | {key_value.lower()}
+    quoted = [m.group(2) for m in _QUOTED.finditer(question)]
+    for stated in [*quoted, *(m.group(0).rstrip(",") for m in _NUMBER.finditer(text))]:
+        header = paired(text, stated, spans)
+        if header and not any(stated.lower() in g for g in given):
+            out.append((header, exp.Literal.string(stated)))
+            given.add(stated.lower())
+    names = [c.lower() for c, _ in out]
+    return [] if len(set(names)) != len(names) or key.lower() in names else out
+
+
 def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
                            schema: dict[str, list[str]]) -> Finding | None:
     """A finding when ``stmt`` inserts a record that a question about a change names and that
@@ -121,21 +158,20 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
     if found is None:
         return None
     table, pairs = found
-    texts = [(c, v) for c, v in pairs if isinstance(v, exp.Literal) and v.is_string and _stated(v, question)
-             and len(str(v.this).strip()) >= 3 and any(ch.isalpha() for ch in str(v.this))]
+    texts = [(c, v) for c, v in pairs if _key_like(v, question)]
     counts = [_count(peek, table, c, str(v.this)) for c, v in texts]
     held = [(c, v) for (c, v), n in zip(texts, counts, strict=True) if n]
     if None in counts or len(held) != 1 or max(n or 0 for n in counts) != 1:
         return None  # not countable, a new record, rows in doubt, or a group ("all peaks in Senegal")
-    keys = [(c, v) for c, v in held if _is_key(peek, table, c)]
-    for column, value in keys:
-        text = str(value.this)
-        sets = [(c, v) for c, v in pairs if c != column and _stated(v, question)]
-        fixed = _update(table, column, value, sets) if sets else ""
-        feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),
-                          example=fixed or _update(table, column, value, [(c, v) for c, v in pairs if c != column][:1]
-                                                   or [(column, value)]))
-        return Finding("insert_existing_row", feedback,
-                       {"table": table.name, "column": column, "value": text[:200], "fixed": fixed,
-                        "repairable": bool(fixed)})
-    return None
+    column, value = held[0]
+    if not _is_key(peek, table, column):
+        return None
+    text = str(value.this)
+    sets = _sets(question, schema[table.name], column, text, pairs)
+    fixed = _update(table, column, value, sets) if sets else ""
+    example = fixed or _update(table, column, value, [(c, v) for c, v in pairs if c != column][:1] or [(column, value)])
+    feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),
+                      example=example)
+    return Finding("insert_existing_row", feedback,
+                   {"table": table.name, "column": column, "value": text[:200], "fixed": fixed,
+                    "repairable": bool(fixed)})
