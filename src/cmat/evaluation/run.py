@@ -90,8 +90,8 @@ class EvalConfig:
     revisions: int = field(default=2, metadata={"help": "revisions per step after a Checker rejection"})
     checker_off: str = field(
         default="",
-        metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, changes, inserts, lookup, "
-                          "numbers, operators, pairing, repeats, values; os: repeats); for ablations"},
+        metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, changes, inserts, locate, "
+                          "lookup, numbers, operators, pairing, repeats, sets, values; os: repeats); for ablations"},
     )
     repair: bool = field(
         default=False,

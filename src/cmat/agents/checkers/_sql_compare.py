@@ -207,3 +207,17 @@ def with_condition(sql: str, column: str, number: str, operator: str) -> str | N
         return None
     condition = OPERATORS[operator](this=exp.column(column, quoted=True), expression=_literal(number, operator))
     return stmt.where(condition, append=True, copy=True).sql(dialect="mysql")
+
+
+_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"]{1,80})\1(?![\w])")  # 'Bill Belichick', "Red Sox"
+
+
+def stated_values(question: str, spans: list[Span]) -> list[str]:
+    """The values the question writes in quotes, then the numbers it writes as whole values
+    (not the 12 of "12 Jul 1964" nor the 57.7 of "57.7%"), in order. ``spans`` are the headers
+    of the normalised question (``mentions``)."""
+    text = norm(question)
+    numbers = [m.group(0) for m in _TOKEN.finditer(text)]
+    whole = [n for n in dict.fromkeys(numbers)
+             if (places := occurrences(text, n)) and all(_ends_value(text, a, b, spans) for a, b in places)]
+    return [m.group(2) for m in _QUOTED.finditer(question)] + whole

@@ -41,7 +41,7 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, peek_count
-from cmat.agents.checkers._sql_numbers import _NUMBER
+from cmat.agents.checkers._sql_compare import stated_values
 from cmat.agents.checkers._sql_pairing import mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
@@ -49,7 +49,6 @@ from cmat.agents.templates import clip, render
 _CHANGE_WORDS = re.compile(
     r"\b(updat\w*|chang\w*|modif\w*|alter\w*|correct\w*|revis\w*|replac\w*|amend\w*)\b|^\W*set\b", re.IGNORECASE
 )
-_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"]{1,80})\1(?![\w])")  # 'Bill Belichick', "Red Sox"
 _PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _ADD_WORDS = re.compile(r"\b(insert\w*|add|adds|added|adding|new|append\w*|creat\w*)\b", re.IGNORECASE)
 
@@ -138,8 +137,7 @@ def _sets(question: str, columns: list[str], key: str, key_value: str,
         if column != key and _stated(value, question):
             out.append((paired(text, str(value.this), spans) or column, value))
     given = {str(v.this).strip().lower() for _, v in pairs if isinstance(v, exp.Literal)} | {key_value.lower()}
-    quoted = [m.group(2) for m in _QUOTED.finditer(question)]
-    for stated in [*quoted, *(m.group(0).rstrip(",") for m in _NUMBER.finditer(text))]:
+    for stated in stated_values(question, spans):
         header = paired(text, stated, spans)
         if header and not any(stated.lower() in g for g in given):
             out.append((header, exp.Literal.string(stated)))

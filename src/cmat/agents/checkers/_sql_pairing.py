@@ -135,3 +135,28 @@ def _misplaced(stmt: exp.Expression, question: str, schema: dict[str, list[str]]
         details = {"name": column.name, "target": header, "value": str(literal.this)[:200],
                    "repairable": used.count(column.name.lower()) == 1 and header.lower() not in used}
         yield Finding("value_on_other_column", feedback, details)
+
+
+def set_value_on_other_column(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
+    """The first value an UPDATE sets on a column other than the one the question pairs it with
+    ("the score is '70-73'" set as `Result` = '70-73'), as a finding; repairable when the wrong
+    column occurs once in the statement and the question's column not at all."""
+    if not isinstance(stmt, exp.Update) or not question.strip():
+        return None
+    columns = [c for cols in schema.values() for c in cols]
+    text = norm(question)
+    spans = mentions(text, columns)
+    used = [c.name.lower() for c in stmt.find_all(exp.Column)]
+    for assignment in stmt.expressions:
+        column, literal = assignment.args.get("this"), assignment.args.get("expression")
+        if not isinstance(assignment, exp.EQ) or not isinstance(column, exp.Column) \
+                or not isinstance(literal, exp.Literal):
+            continue
+        header = paired(text, str(literal.this), spans)
+        if header is None or header.lower() == column.name.lower() or header.lower() in used:
+            continue  # not paired, paired with this column, or that column is already in the statement
+        feedback = render("rule_sql_set_column", value=clip(str(literal.this), 80), column=header, used=column.name)
+        details = {"name": column.name, "target": header, "value": str(literal.this)[:200],
+                   "repairable": used.count(column.name.lower()) == 1}
+        return Finding("set_value_on_other_column", feedback, details)
+    return None

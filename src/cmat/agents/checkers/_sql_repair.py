@@ -53,7 +53,8 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when it has no one sensible fix."""
     details = finding.details
-    if finding.rule == "unescaped_quote" or (finding.rule == "insert_existing_row" and details.get("repairable")):
+    if finding.rule == "unescaped_quote" or (finding.rule in ("insert_existing_row", "row_located", "value_not_set")
+                                             and details.get("repairable")):
         return str(details["fixed"])
     if finding.rule == "number_not_used" and details.get("repairable"):
         return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))
@@ -71,7 +72,8 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         return rename(sql, name, name)
     if finding.rule == "name_as_string":
         return rename(sql, name, name, strings=True)
-    if finding.rule in ("value_on_other_column", "value_in_other_column") and details.get("repairable"):
+    if finding.rule in ("value_on_other_column", "value_in_other_column", "set_value_on_other_column") \
+            and details.get("repairable"):
         return rename(sql, name, str(details["target"]))  # the wrong column occurs once
     if finding.rule == "operator_not_stated" and details.get("repairable"):
         return with_operator(sql, name, str(details["value"]), str(details["operator"]))

@@ -26,10 +26,12 @@ from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_stateme
 from cmat.agents.checkers._sql_changes import change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
+from cmat.agents.checkers._sql_locate import locate_row
 from cmat.agents.checkers._sql_lookup import value_in_other_column
 from cmat.agents.checkers._sql_numbers import number_not_used
-from cmat.agents.checkers._sql_pairing import value_on_other_column
+from cmat.agents.checkers._sql_pairing import set_value_on_other_column, value_on_other_column
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
+from cmat.agents.checkers._sql_sets import value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -81,6 +83,10 @@ class SQLRuleChecker(FindingChecker):
     check_lookup: bool = True
     # A question about a change is not answered by an INSERT of a row the table has (``_sql_inserts``).
     check_inserts: bool = True
+    # A change that matches no row gets the one row the question names by a key value (``_sql_locate``).
+    check_locate: bool = True
+    # An UPDATE sets every new value the question gives next to a header (``_sql_sets``; needs ``ctx.peek``).
+    check_sets: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -169,10 +175,14 @@ class SQLRuleChecker(FindingChecker):
         for ast_check in AST_CHECKS:
             yield ast_check(stmt, sql, ctx.schema)
         question = _question(ctx)
+        if self.check_locate and ctx.peek is not None:
+            # first: it replaces the condition that the values, pairing and comparison rules check
+            yield locate_row(stmt, question, ctx.peek, ctx.schema)
         if self.check_values:
             yield value_not_in_question(stmt, question)
         if self.check_pairing:
             yield value_on_other_column(stmt, question, ctx.schema)
+            yield set_value_on_other_column(stmt, question, ctx.schema)
         if self.check_operators:
             yield operator_not_stated(stmt, question, ctx.schema)
         if self.check_lookup and ctx.peek is not None:
@@ -188,6 +198,8 @@ class SQLRuleChecker(FindingChecker):
             yield change_matches_nothing(stmt, ctx.peek, ctx.schema)
         if self.check_inserts and ctx.peek is not None:
             yield insert_of_existing_row(stmt, question, ctx.peek, ctx.schema)
+        if self.check_sets and ctx.peek is not None:
+            yield value_not_set(stmt, question, ctx.peek, ctx.schema)
         if self.check_numbers:
             yield number_not_used(stmt, question, ctx.schema)
 

@@ -1,0 +1,110 @@
+"""A change that matches no row, and the one row the question names: the Checker finds it.
+
+The changes rule (``_sql_changes``) rejects an UPDATE or DELETE whose WHERE clause matches no
+row. Often the model has the change right and the condition wrong: "Change the country of
+Central Park Tower in the Skyscraper Database to Canada" becomes ``SET `Country` = 'Canada'
+WHERE `Planned pinnacle height` = '100'``. The question names the row by a value that one row
+of the table holds in a key column (`Building` = 'Central Park Tower'), and the Checker can read
+the table (``CheckContext.peek``, read-only, no round used). When exactly one such value is
+written in the question, the condition is rejected with that row named, and with ``--repair``
+the Checker writes it as the statement's whole condition.
+
+Conservative, because it replaces the model's condition:
+
+* only for a change whose WHERE clause matches no row, on one table of at most ``MAX_ROWS``
+  rows, and only where the question asks for that kind of change: an UPDATE for a question
+  that speaks of changing a record and not of adding one (``_sql_inserts.speaks_of_change``),
+  a DELETE for one that says delete, remove, drop, erase, eliminate or purge. An UPDATE for a
+  question that states a new record is the changes rule's ("insert it");
+* a candidate is a value of three or more characters, not a plain number below 1000 (years such
+  as '2026' count, '7' does not), written in the question as whole words (any letter case),
+  held by exactly one row, in a column where no two rows share a value (a key), and not a value
+  the statement sets (the new value may already be in another row);
+* exactly one row may be named: candidates in two rows, a value of the question that several
+  rows hold in another column (a group: "for all peaks in Senegal"), or a number the question
+  compares ("Votes cast beneath 23628", where one row has 23628 votes) leave it to the
+  Assistant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count
+from cmat.agents.checkers._sql_compare import stated_operator
+from cmat.agents.checkers._sql_inserts import speaks_of_change
+from cmat.agents.checkers._sql_pairing import norm
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import clip, render
+
+MAX_ROWS = 500
+_REMOVE_WORDS = re.compile(r"\b(delet\w*|remov\w*|drop\w*|eras\w*|eliminat\w*|purg\w*)\b", re.IGNORECASE)
+_SMALL_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?")
+
+
+def _set_values(stmt: exp.Expression) -> set[str]:
+    """The values an UPDATE sets, lower-cased."""
+    if not isinstance(stmt, exp.Update):
+        return set()
+    return {str(e.expression.this).strip().lower() for e in stmt.expressions
+            if isinstance(e, exp.EQ) and isinstance(e.expression, exp.Literal)}
+
+
+def _written(question: str, value: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question) is not None
+
+
+def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
+                skip: set[str]) -> tuple[list[tuple[int, str, str]], bool]:
+    """(row index, column, value) of the key values the question writes, and whether it also
+    writes a value that several rows share (a group)."""
+    found: list[tuple[int, str, str]] = []
+    group = False
+    text = question.lower()
+    for j, column in enumerate(columns):
+        cells = [str(r[j]).strip() if j < len(r) and r[j] is not None else "" for r in rows]
+        counts = Counter(c.lower() for c in cells)
+        key = all(n == 1 for c, n in counts.items() if c) and len(rows) > 1
+        for i, cell in enumerate(cells):
+            low = cell.lower()
+            if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _written(text, low):
+                continue
+            if counts[low] > 1 or stated_operator(norm(question), cell) not in ("=", None):
+                group = True  # rows that share it, or a bound: "Votes cast beneath 23628"
+                group = True
+            elif key:
+                found.append((i, column, cell))
+    return found, group
+
+
+def locate_row(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when ``stmt`` (an UPDATE or DELETE) matches no row and the question names one
+    row by a key value (module doc); None otherwise."""
+    asks = speaks_of_change(question) if isinstance(stmt, exp.Update) else bool(_REMOVE_WORDS.search(question))
+    query = count_query(stmt) if asks else None
+    table = stmt.this if isinstance(stmt, (exp.Update, exp.Delete)) else None
+    if query is None or not isinstance(table, exp.Table) or table.name not in schema:
+        return None
+    columns = schema[table.name]
+    if peek_count(peek, query) != 0:
+        return None
+    rows = peek(exp.select(*[exp.column(c, quoted=True) for c in columns]).from_(table.copy())
+                .limit(MAX_ROWS + 1).sql(dialect="mysql"))
+    if not rows or len(rows) > MAX_ROWS:
+        return None
+    found, group = _candidates(rows, columns, question, _set_values(stmt))
+    if group or len({i for i, _, _ in found}) != 1:
+        return None
+    _, column, value = max(found, key=lambda f: len(f[2]))
+    fixed = stmt.copy()
+    fixed.set("where", exp.Where(this=exp.EQ(this=exp.column(column, quoted=True),
+                                             expression=exp.Literal.string(value))))
+    where = stmt.args["where"].this.sql(dialect="mysql")
+    feedback = render("rule_sql_row_located", kind="UPDATE" if isinstance(stmt, exp.Update) else "DELETE",
+                      table=table.name, where=clip(where, 200), column=column, value=clip(value, 80))
+    return Finding("row_located", feedback, {"table": table.name, "column": column, "value": value[:200],
+                                             "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
