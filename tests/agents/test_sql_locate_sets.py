@@ -177,3 +177,15 @@ def test_scan_gold_changes_pass_and_every_repair_of_a_broken_one_is_right(style:
                 repaired[finding.rule] += 1
         env.close()
     assert all(n > 0 for n in repaired.values()), repaired
+
+
+def test_an_insert_value_listed_under_a_column_the_question_does_not_pair_it_with_is_relisted() -> None:
+    episode = Episode("Insert a new stop with Stop as 'Elm Park', Line as 'Purple' and Boardings as '700'.")
+    wrong = f"INSERT INTO `{TABLE}` (`Stop`, `Opened`, `Boardings`) VALUES ('Elm Park', 'Purple', '700');"
+    rule, fixed = episode.repaired(wrong)
+    assert rule == "insert_value_on_other_column"
+    assert fixed == f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', 'Purple', '700');"
+    # two listed columns with their values swapped, or a value given twice, are left alone
+    swapped = f"INSERT INTO `{TABLE}` (`Stop`, `Boardings`, `Line`) VALUES ('Elm Park', 'Purple', '700');"
+    assert episode.repaired(swapped)[0] != "insert_value_on_other_column"
+    episode.close()

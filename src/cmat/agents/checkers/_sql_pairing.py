@@ -160,3 +160,42 @@ def set_value_on_other_column(stmt: exp.Expression, question: str, schema: dict[
                    "repairable": used.count(column.name.lower()) == 1}
         return Finding("set_value_on_other_column", feedback, details)
     return None
+
+
+def insert_value_on_other_column(stmt: exp.Expression, question: str,
+                                 schema: dict[str, list[str]]) -> Finding | None:
+    """An INSERT that lists a value under a column other than the one the question pairs it with,
+    when that column is missing from its list ("Episode # as 'S4'" listed under `Episode title`,
+    with no `Episode #`), as a finding whose repair relists each such value under its column; None
+    otherwise. Two listed columns whose values look swapped are left alone: in "Men's Doubles event
+    at Birmingham" the place is not the event, and the same value given twice is ambiguous."""
+    target, values = (stmt.this, stmt.expression) if isinstance(stmt, exp.Insert) else (None, None)
+    if not isinstance(target, exp.Schema) or not isinstance(target.this, exp.Table) \
+            or not isinstance(values, exp.Values) or len(values.expressions) != 1 or not question.strip():
+        return None
+    names = [c.name for c in target.expressions if isinstance(c, (exp.Identifier, exp.Column))]
+    cells = values.expressions[0].expressions if isinstance(values.expressions[0], exp.Tuple) else []
+    table = target.this.name
+    if len(names) != len(cells) or table not in schema:
+        return None
+    text = norm(question)
+    spans = mentions(text, schema[table])
+    moved = list(names)
+    listed = {n.lower() for n in names}
+    written = [str(c.this).strip().lower() for c in cells if isinstance(c, exp.Literal)]
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, exp.Literal) or written.count(str(cell.this).strip().lower()) > 1:
+            continue  # a value given twice ('0' Gold, '0' Bronze): the question's first is not this one
+        header = paired(text, str(cell.this), spans)
+        if header is not None and header.lower() not in listed:
+            moved[i] = header  # the question's column is missing from the list: the value is under another
+    if moved == names:
+        return None
+    i = next(j for j, (a, b) in enumerate(zip(names, moved, strict=True)) if a != b)
+    repairable = len({m.lower() for m in moved}) == len(moved)
+    fixed = stmt.copy()
+    fixed.this.set("expressions", [exp.to_identifier(m, quoted=True) for m in moved])
+    feedback = render("rule_sql_insert_column", value=clip(str(cells[i].this), 80), column=moved[i], used=names[i])
+    return Finding("insert_value_on_other_column", feedback,
+                   {"table": table, "value": str(cells[i].this)[:200], "target": moved[i],
+                    "fixed": fixed.sql(dialect="mysql") + ";" if repairable else "", "repairable": repairable})

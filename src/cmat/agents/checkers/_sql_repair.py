@@ -24,6 +24,8 @@ from cmat.agents.checkers._sql_text import Finding, closest, name_pattern, segme
 from cmat.envs.dbbench.env import SQL_BLOCK
 
 Schema = dict[str, list[str]]
+# Findings whose rule wrote the whole repaired statement itself (``details["fixed"]``).
+WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_value_on_other_column")
 
 
 def _ident(name: str) -> str:
@@ -53,8 +55,7 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when it has no one sensible fix."""
     details = finding.details
-    if finding.rule == "unescaped_quote" or (finding.rule in ("insert_existing_row", "row_located", "value_not_set")
-                                             and details.get("repairable")):
+    if finding.rule == "unescaped_quote" or (finding.rule in WRITTEN_FIXES and details.get("repairable")):
         return str(details["fixed"])
     if finding.rule == "number_not_used" and details.get("repairable"):
         return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))

@@ -29,7 +29,11 @@ from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row
 from cmat.agents.checkers._sql_lookup import value_in_other_column
 from cmat.agents.checkers._sql_numbers import number_not_used
-from cmat.agents.checkers._sql_pairing import set_value_on_other_column, value_on_other_column
+from cmat.agents.checkers._sql_pairing import (
+    insert_value_on_other_column,
+    set_value_on_other_column,
+    value_on_other_column,
+)
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
@@ -183,6 +187,7 @@ class SQLRuleChecker(FindingChecker):
         if self.check_pairing:
             yield value_on_other_column(stmt, question, ctx.schema)
             yield set_value_on_other_column(stmt, question, ctx.schema)
+            yield insert_value_on_other_column(stmt, question, ctx.schema)
         if self.check_operators:
             yield operator_not_stated(stmt, question, ctx.schema)
         if self.check_lookup and ctx.peek is not None:
