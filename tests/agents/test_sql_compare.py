@@ -39,6 +39,10 @@ def _sql(reply: str) -> str:
         ("Points > 15 and Grid <= 9", "15", ">"),
         ("Points > 15 and Grid <= 9", "9", "<="),
         ("with the given points of 51", "51", "="),
+        ("players aged 10 and under", "10", "<="),
+        # "and fewer than" opens the next clause's comparison; it says nothing of the 6 before it
+        ("points of 6, and fewer than 3 losses", "6", "="),
+        ("points of 6 and fewer than 3 losses", "3", "<"),
         # a number that is only part of a longer value is no number of its own
         ("a Record of 15-28", "15", None),
         ("a home team score of 13.17 (95)", "13.17", None),

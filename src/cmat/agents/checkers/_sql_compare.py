@@ -53,7 +53,8 @@ BEFORE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # Phrases right after the number: "6 or more", "10 and over".
 AFTER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(r"^[\s'\"]*(?:or|and) " + phrase + r"(?!\w)"), op) for phrase, op in (
+    # "6 or more", "10 and under"; not "points of 6 and fewer than 3 losses" (the next clause's)
+    (re.compile(r"^[\s'\"]*(?:or|and) " + phrase + r"(?!\w)(?!\s+than\b)"), op) for phrase, op in (
         (r"(?:more|greater|higher|larger|bigger|above|over|later)", ">="),
         (r"(?:less|fewer|lower|smaller|below|under|earlier)", "<="),
     )
