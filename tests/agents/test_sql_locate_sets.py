@@ -189,3 +189,18 @@ def test_an_insert_value_listed_under_a_column_the_question_does_not_pair_it_wit
     swapped = f"INSERT INTO `{TABLE}` (`Stop`, `Boardings`, `Line`) VALUES ('Elm Park', 'Purple', '700');"
     assert episode.repaired(swapped)[0] != "insert_value_on_other_column"
     episode.close()
+
+
+def test_a_value_written_shorter_than_the_question_quotes_it_is_written_as_quoted() -> None:
+    episode = Episode("Insert a stop with Stop 'Elm Park', Line 'Purple+' and Boardings '700'.")
+    short = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', 'Purple', '700');"
+    rule, fixed = episode.repaired(short)
+    assert rule == "value_not_as_quoted"
+    assert fixed == f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', 'Purple+', '700');"
+    # longer than quoted, as quoted, or written twice (which one is meant?): left alone
+    twice = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Opened`) VALUES ('Elm Park', 'Purple', 'Purple');"
+    assert episode.repaired(twice)[0] != "value_not_as_quoted"
+    for line in ("'Purple+'", "'\"Purple+\"'"):
+        sql = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', {line}, '700');"
+        assert episode.repaired(sql)[0] != "value_not_as_quoted"
+    episode.close()

@@ -25,7 +25,8 @@ from cmat.envs.dbbench.env import SQL_BLOCK
 
 Schema = dict[str, list[str]]
 # Findings whose rule wrote the whole repaired statement itself (``details["fixed"]``).
-WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_value_on_other_column")
+WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_value_on_other_column",
+                 "value_not_as_quoted")
 
 
 def _ident(name: str) -> str:

@@ -35,7 +35,7 @@ from cmat.agents.checkers._sql_pairing import (
     value_on_other_column,
 )
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
-from cmat.agents.checkers._sql_sets import value_not_set
+from cmat.agents.checkers._sql_sets import value_not_as_quoted, value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -89,7 +89,7 @@ class SQLRuleChecker(FindingChecker):
     check_inserts: bool = True
     # A change that matches no row gets the one row the question names by a key value (``_sql_locate``).
     check_locate: bool = True
-    # An UPDATE sets every new value the question gives next to a header (``_sql_sets``; needs ``ctx.peek``).
+    # A change writes every new value the question gives, as the question quotes it (``_sql_sets``).
     check_sets: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
@@ -203,8 +203,10 @@ class SQLRuleChecker(FindingChecker):
             yield change_matches_nothing(stmt, ctx.peek, ctx.schema)
         if self.check_inserts and ctx.peek is not None:
             yield insert_of_existing_row(stmt, question, ctx.peek, ctx.schema)
-        if self.check_sets and ctx.peek is not None:
-            yield value_not_set(stmt, question, ctx.peek, ctx.schema)
+        if self.check_sets:
+            yield value_not_as_quoted(stmt, question)
+            if ctx.peek is not None:
+                yield value_not_set(stmt, question, ctx.peek, ctx.schema)
         if self.check_numbers:
             yield number_not_used(stmt, question, ctx.schema)
 
