@@ -1,0 +1,135 @@
+"""False-positive and repair scans of the rule Checker's rules for changes, on generated tasks.
+
+    python scripts/scan_change_rules.py --seeds 91 92 --n 300        # the figures in the Checker design doc
+
+For each seed and question style (plain, crowd) it generates INSERT, UPDATE and DELETE tasks
+(never evaluation data) and reports, as one JSON object:
+
+* ``gold``: gold statements the full rule Checker rejects (every rule on; should be 0), out of all;
+* ``inserts``: a gold UPDATE written as an INSERT of the record it changes: caught by the inserts
+  rule, and its repairs judged right or wrong by the environment;
+* ``locate``: a gold UPDATE/DELETE whose condition is replaced by one on a random column with a
+  value no row holds: repaired by the locate rule, right or wrong;
+* ``set_pairing``: a gold UPDATE with one SET column renamed to an unused column;
+* ``value_not_set``: a gold UPDATE with one of two or more SET values dropped;
+* ``insert_pairing``: a gold INSERT with one listed column replaced by an unlisted one or a
+  duplicate of another.
+
+Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
+--checker rule --repair``; a repair counts when the finding is the rule's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+from typing import Any
+
+from sqlglot import exp
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.envs.base import Task
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks import generate_tasks
+from cmat.tasks.corrections import _insert_for_update
+
+CHECKER = SQLRuleChecker()
+
+
+def _reply(sql: str) -> str:
+    return f"Let me do it.\nAction: Operation\n```sql\n{sql}\n```"
+
+
+def _judged(entry: dict[str, Any], reply: str) -> bool:
+    env = DBBenchEnv()
+    env.reset(Task("0", "dbbench", entry["type"][0], entry))
+    env.step(reply)
+    env.step('Action: Answer\nFinal Answer: ["done"]')
+    correct = env.evaluate().correct
+    env.close()
+    return correct
+
+
+def _try(counts: Counter[str], name: str, rule: str, entry: dict[str, Any], env: DBBenchEnv,
+         task: Task, bad: exp.Expression | str | None) -> None:
+    if bad is None:
+        return
+    sql = bad if isinstance(bad, str) else bad.sql(dialect="mysql") + ";"
+    reply = _reply(sql)
+    ctx = CheckContext(task, entry["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                       env.dry_run, env.peek)
+    counts[f"{name}.cases"] += 1
+    finding = CHECKER.find(ctx)
+    if finding is None or finding.rule != rule:
+        return
+    counts[f"{name}.caught"] += 1
+    fixed = CHECKER.revise(ctx, finding)
+    if fixed:
+        counts[f"{name}.repaired_{'right' if _judged(entry, fixed) else 'wrong'}"] += 1
+
+
+def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]) -> None:
+    for i, entry in enumerate(entries):
+        task = Task(str(i), "dbbench", entry["type"][0], entry)
+        env = DBBenchEnv()
+        env.reset(task)
+        gold_sql = entry["label"][0]
+        gold = parse_statement(gold_sql)
+        reply = _reply(gold_sql)
+        ctx = CheckContext(task, entry["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                           env.dry_run, env.peek)
+        counts["gold.statements"] += 1
+        counts["gold.rejected"] += CHECKER.find(ctx) is not None
+        columns = env.schema()[entry["table"]["table_name"]]
+        if isinstance(gold, (exp.Update, exp.Delete)):
+            if isinstance(gold, exp.Update):
+                _try(counts, "inserts", "insert_existing_row", entry, env, task, _insert_for_update(gold_sql))
+            located = gold.copy()
+            located.set("where", exp.Where(this=exp.EQ(this=exp.column(rng.choice(columns), quoted=True),
+                                                       expression=exp.Literal.string("no such value"))))
+            _try(counts, "locate", "row_located", entry, env, task, located)
+        if isinstance(gold, exp.Update):
+            used = {c.name for c in gold.find_all(exp.Column)}
+            free = [c for c in columns if c not in used]
+            if free:
+                renamed = gold.copy()
+                renamed.expressions[rng.randrange(len(renamed.expressions))].set(
+                    "this", exp.column(rng.choice(free), quoted=True))
+                _try(counts, "set_pairing", "set_value_on_other_column", entry, env, task, renamed)
+            if len(gold.expressions) > 1:
+                dropped = gold.copy()
+                sets = list(dropped.expressions)
+                del sets[rng.randrange(len(sets))]
+                dropped.set("expressions", sets)
+                _try(counts, "value_not_set", "value_not_set", entry, env, task, dropped)
+        if isinstance(gold, exp.Insert) and isinstance(gold.this, exp.Schema) and len(gold.this.expressions) > 1:
+            listed = gold.copy()
+            names = list(listed.this.expressions)
+            a, b = rng.sample(range(len(names)), 2)
+            unlisted = [c for c in columns if c not in {n.name for n in names}]
+            names[a] = exp.to_identifier(rng.choice(unlisted), quoted=True) if unlisted and rng.random() < 0.5 \
+                else names[b].copy()
+            listed.this.set("expressions", names)
+            _try(counts, "insert_pairing", "insert_value_on_other_column", entry, env, task, listed)
+        env.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[91, 92])
+    parser.add_argument("--n", type=int, default=300, help="tasks per seed and style")
+    args = parser.parse_args()
+    counts: Counter[str] = Counter()
+    for seed in args.seeds:
+        rng = random.Random(seed)
+        for style in ("plain", "crowd"):
+            scan(generate_tasks(args.n, seed=seed, types=["INSERT", "UPDATE", "DELETE"], style=style), rng, counts)
+    print(json.dumps(dict(sorted(counts.items())), indent=1))
+
+
+if __name__ == "__main__":
+    main()
