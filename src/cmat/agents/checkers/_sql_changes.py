@@ -32,6 +32,14 @@ def peek_count(peek: Peek, query: str) -> int | None:
         return None
 
 
+def count_equal(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
+    """The rows of ``table`` whose ``column`` equals the text ``value``, as the database compares
+    (MySQL's collation: any letter case), through ``peek``; None when it cannot be had."""
+    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
+        exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
+    ).sql(dialect="mysql"))
+
+
 def count_query(stmt: exp.Expression) -> str | None:
     """``SELECT COUNT(*) FROM <table> WHERE <condition>`` for an UPDATE or DELETE of one table
     with a WHERE clause; None for anything else."""

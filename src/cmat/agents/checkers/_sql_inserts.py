@@ -40,7 +40,7 @@ import re
 
 from sqlglot import exp
 
-from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_compare import stated_values
 from cmat.agents.checkers._sql_pairing import mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
@@ -83,13 +83,6 @@ def _stated(value: exp.Expression, question: str) -> bool:
         return False
     text = str(value.this).strip().lower()
     return bool(text) and text in question.lower()
-
-
-def _count(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
-    """The rows of ``table`` whose ``column`` equals ``value``, as the database compares."""
-    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
-        exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
-    ).sql(dialect="mysql"))
 
 
 def _is_key(peek: Peek, table: exp.Table, column: str) -> bool:
@@ -157,7 +150,7 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
         return None
     table, pairs = found
     texts = [(c, v) for c, v in pairs if _key_like(v, question)]
-    counts = [_count(peek, table, c, str(v.this)) for c, v in texts]
+    counts = [count_equal(peek, table, c, str(v.this)) for c, v in texts]
     held = [(c, v) for (c, v), n in zip(texts, counts, strict=True) if n]
     if None in counts or len(held) != 1 or max(n or 0 for n in counts) != 1:
         return None  # not countable, a new record, rows in doubt, or a group ("all peaks in Senegal")

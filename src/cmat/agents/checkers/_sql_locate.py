@@ -38,6 +38,7 @@ from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count
 from cmat.agents.checkers._sql_compare import stated_operator
 from cmat.agents.checkers._sql_inserts import speaks_of_change
 from cmat.agents.checkers._sql_pairing import norm
+from cmat.agents.checkers._sql_sets import written_literals
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -46,15 +47,7 @@ _REMOVE_WORDS = re.compile(r"\b(delet\w*|remov\w*|drop\w*|eras\w*|eliminat\w*|pu
 _SMALL_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?")
 
 
-def _set_values(stmt: exp.Expression) -> set[str]:
-    """The values an UPDATE sets, lower-cased."""
-    if not isinstance(stmt, exp.Update):
-        return set()
-    return {str(e.expression.this).strip().lower() for e in stmt.expressions
-            if isinstance(e, exp.EQ) and isinstance(e.expression, exp.Literal)}
-
-
-def _written(question: str, value: str) -> bool:
+def _in_question(question: str, value: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question) is not None
 
 
@@ -64,18 +57,17 @@ def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
     writes a value that several rows share (a group)."""
     found: list[tuple[int, str, str]] = []
     group = False
-    text = question.lower()
+    text, normal = question.lower(), norm(question)
     for j, column in enumerate(columns):
         cells = [str(r[j]).strip() if j < len(r) and r[j] is not None else "" for r in rows]
         counts = Counter(c.lower() for c in cells)
         key = all(n == 1 for c, n in counts.items() if c) and len(rows) > 1
         for i, cell in enumerate(cells):
             low = cell.lower()
-            if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _written(text, low):
+            if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _in_question(text, low):
                 continue
-            if counts[low] > 1 or stated_operator(norm(question), cell) not in ("=", None):
+            if counts[low] > 1 or stated_operator(normal, cell) not in ("=", None):
                 group = True  # rows that share it, or a bound: "Votes cast beneath 23628"
-                group = True
             elif key:
                 found.append((i, column, cell))
     return found, group
@@ -96,7 +88,8 @@ def locate_row(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str
                 .limit(MAX_ROWS + 1).sql(dialect="mysql"))
     if not rows or len(rows) > MAX_ROWS:
         return None
-    found, group = _candidates(rows, columns, question, _set_values(stmt))
+    written = {str(v.this).strip().lower() for v in written_literals(stmt)} if isinstance(stmt, exp.Update) else set()
+    found, group = _candidates(rows, columns, question, written)
     if group or len({i for i, _, _ in found}) != 1:
         return None
     _, column, value = max(found, key=lambda f: len(f[2]))

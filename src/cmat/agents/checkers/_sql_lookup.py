@@ -17,18 +17,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
-from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
 MAX_COLUMNS = 40  # a wider table is not searched column by column
-
-
-def _count(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
-    """The rows of ``table`` whose ``column`` equals ``value``, as the database compares."""
-    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
-        exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
-    ).sql(dialect="mysql"))
 
 
 def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
@@ -46,9 +39,9 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
                 continue
             value = str(literal.this)
             if len(value.strip()) < 3 or not any(ch.isalpha() for ch in value) \
-                    or _count(peek, table, column.name, value) != 0:
+                    or count_equal(peek, table, column.name, value) != 0:
                 continue  # held (or not countable): nothing to say
-            holders = [c for c in columns if c.lower() != column.name.lower() and _count(peek, table, c, value)]
+            holders = [c for c in columns if c.lower() != column.name.lower() and count_equal(peek, table, c, value)]
             if len(holders) != 1:
                 continue
             target = holders[0]

@@ -7,12 +7,14 @@ schema, so for these it can write the corrected statement instead of only descri
 repairs are renamings, and a name with no close match is left for the Assistant (feedback
 only). Renamings that are not spelling fixes put a value back on the column the question names
 next to it (``_sql_pairing``) or on the one column that holds it (``_sql_lookup``), when the
-wrong column occurs once in the statement. Four repairs write more than a name, each only
-where the question or the database leaves one reading: the operator the question's words
-state (``_sql_compare``), a numeric condition the question pairs with one header
-(``_sql_compare``, for a SELECT), an apostrophe doubled in a statement that does not parse
-otherwise, and the UPDATE of the one row that an INSERT for a stated change would duplicate
-(``_sql_inserts``). Answers are repaired in ``sql_rule`` (``replace_answer``).
+wrong column occurs once in the statement (conditions and SET values alike). Other repairs
+write more than a name, each only where the question or the database leaves one reading: the
+operator the question's words state (``_sql_compare``), a numeric condition the question pairs
+with one header (``_sql_compare``, for a SELECT), an apostrophe doubled in a statement that does
+not parse otherwise, and the statements the rules for changes write whole (:data:`WRITTEN_FIXES`:
+the UPDATE an INSERT for a stated change should have been, ``_sql_inserts``; the row a change
+means, ``_sql_locate``; INSERT values relisted, ``_sql_pairing``; a value added to SET or
+written as quoted, ``_sql_sets``). Answers are repaired in ``sql_rule`` (``replace_answer``).
 """
 
 from __future__ import annotations

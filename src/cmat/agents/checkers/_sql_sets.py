@@ -27,18 +27,12 @@ import re
 
 from sqlglot import exp
 
-from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count
+from cmat.agents.checkers._sql_changes import Peek, count_equal, count_query, peek_count
 from cmat.agents.checkers._sql_compare import _QUOTED, stated_values
 from cmat.agents.checkers._sql_inserts import speaks_of_change
 from cmat.agents.checkers._sql_pairing import mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
-
-
-def _held(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
-    return peek_count(peek, exp.select("COUNT(*)").from_(table.copy()).where(
-        exp.EQ(this=exp.column(column, quoted=True), expression=exp.Literal.string(value))
-    ).sql(dialect="mysql"))
 
 
 def value_not_set(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
@@ -58,7 +52,7 @@ def value_not_set(stmt: exp.Expression, question: str, peek: Peek, schema: dict[
         header = paired(text, value, spans)
         if header is None or header.lower() in used or value.lower() in literals:
             continue
-        if _held(peek, table, header, value) != 0:
+        if count_equal(peek, table, header, value) != 0:
             continue  # a row has it: the question names a row by it (a condition), or it is unknown
         fixed = stmt.copy()
         fixed.set("expressions", [*fixed.expressions, exp.EQ(this=exp.column(header, quoted=True),
@@ -73,7 +67,7 @@ def _plain(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def _written(stmt: exp.Insert | exp.Update) -> list[exp.Literal]:
+def written_literals(stmt: exp.Insert | exp.Update) -> list[exp.Literal]:
     """The literal values an INSERT's VALUES or an UPDATE's SET writes, in order."""
     if isinstance(stmt, exp.Insert):
         return list(stmt.expression.find_all(exp.Literal)) if stmt.expression is not None else []
@@ -86,7 +80,7 @@ def value_not_as_quoted(stmt: exp.Expression, question: str) -> Finding | None:
     if not isinstance(stmt, (exp.Insert, exp.Update)):
         return None
     quoted = list(dict.fromkeys(m.group(2) for m in _QUOTED.finditer(question)))
-    written = _written(stmt)
+    written = written_literals(stmt)
     plain = [_plain(str(literal.this)) for literal in written]
     for index, literal in enumerate(written):
         value = str(literal.this)
@@ -94,7 +88,7 @@ def value_not_as_quoted(stmt: exp.Expression, question: str) -> Finding | None:
         if len(forms) != 1 or plain.count(plain[index]) > 1:
             continue  # no quoted form, two, or two values it could be
         fixed = stmt.copy()
-        _written(fixed)[index].replace(exp.Literal.string(forms[0]))
+        written_literals(fixed)[index].replace(exp.Literal.string(forms[0]))
         feedback = render("rule_sql_value_as_quoted", value=clip(value, 80), quoted=clip(forms[0], 80))
         return Finding("value_not_as_quoted", feedback, {"value": value[:200], "quoted": forms[0][:200],
                                                          "fixed": fixed.sql(dialect="mysql") + ";",
