@@ -350,8 +350,8 @@ def test_an_answer_from_the_last_result_is_approved(result: str, reply: str) -> 
 
 def test_an_answer_after_an_empty_result_or_not_in_it_is_rejected() -> None:
     empty = FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=history((QUERY, "[]"))))
-    assert not empty.approve and empty.details == {"rule": "empty_result"}
-    assert "returned no rows" in empty.feedback
+    assert not empty.approve and empty.details == {"rule": "empty_result", "answer": '["none"]', "repairable": True}
+    assert "found nothing" in empty.feedback and 'Final Answer: ["none"]' in empty.feedback
     made_up = FULL.verify(make_ctx(answer('["done"]'), conversation=history((QUERY, "[('KXYZ',)]"))))
     assert not made_up.approve and made_up.details == {"rule": "answer_not_in_result", "missing": ["done"]}
     assert "'done'" in made_up.feedback and "[('KXYZ',)]" in made_up.feedback
@@ -363,6 +363,21 @@ def test_an_answer_after_an_empty_result_or_not_in_it_is_rejected() -> None:
     assert FULL.verify(make_ctx(answer('["KXYZ"]'), conversation=replaced)).details["rule"] == "empty_result"
     off = SQLRuleChecker(check_answers=False)
     assert off.verify(make_ctx(answer('["done"]'), conversation=history((QUERY, "[]")))).approve
+
+
+@pytest.mark.parametrize("result", ["[]", "[(None,)]", "[(None, None), (None, None)]"])
+def test_after_a_query_that_found_nothing_the_answer_is_none(result: str) -> None:
+    """AgentBench labels a query that finds nothing 'none' (dev tasks 8, 9 and 17): that answer
+    is approved, any other is rejected and repaired to it."""
+    conversation = history((QUERY, result))
+    assert FULL.verify(make_ctx(answer('["none"]'), conversation=conversation)).approve
+    for other in ('["None"]', "[None]", "[]", '["KXYZ"]', '["none", "x"]'):
+        verdict = FULL.verify(make_ctx(answer(other), conversation=conversation))
+        assert not verdict.approve and verdict.details["rule"] == "empty_result", other
+        assert verdict.revision.endswith('Final Answer: ["none"]')
+    # a NULL among real values is a result, and "none" is no value of it
+    some = history((QUERY, "[('KXYZ',), (None,)]"))
+    assert not FULL.verify(make_ctx(answer('["none"]'), conversation=some)).approve
 
 
 @pytest.mark.parametrize("style", ["plain", "crowd"])

@@ -3,9 +3,16 @@
 AgentBench judges a SELECT task by comparing the final answer with the rows of the gold query,
 and the Assistant sees only the rows its own queries return. A value that is not in the last
 result was made up or taken from the question ("done", an error code, the value it searched
-for); after an empty result there is nothing to answer with at all. Both are rejected with
-feedback that points at the query instead. Numbers match by value (26 = 26.0), text
-case-insensitively; a result cut short by the observation limit is not checked.
+for); both are rejected with feedback that points at the query instead. Numbers match by
+value (26 = 26.0), text case-insensitively; a result cut short by the observation limit is not
+checked.
+
+A query that finds nothing (no rows, or only NULL: ``MAX`` over no row) has one answer in
+AgentBench: its label for such a query is ``'none'``, compared as text (three of the 20 dev query
+tasks; their gold queries return ``[]`` or ``[(None,)]`` on the tables). So after such a result
+the answer must be ``["none"]`` (:func:`nothing_found`): ``["None"]``, ``[]`` or a value from the
+question are rejected, and the Checker can write ``["none"]`` itself. The feedback also names
+the other way out, a corrected query, for a condition that should have matched.
 
 The answer must also be the whole result when the query filters without ordering or limiting
 (:func:`answer_incomplete`): AgentBench's label is every row of the gold query, and a small model
@@ -84,8 +91,6 @@ def answer_not_in_result(answer: str, result: str, limit: int) -> Finding | None
     """A finding when the answer list is not backed by ``result`` (the last query's rows)."""
     if len(result) >= limit:
         return None  # cut short: the values may be in the part not shown
-    if result.strip() in ("[]", "()", ""):
-        return Finding("empty_result", render("rule_answer_empty_result"), {})
     values = _answer_values(answer)
     if values is None:
         return None  # the format check reports it
@@ -96,6 +101,30 @@ def answer_not_in_result(answer: str, result: str, limit: int) -> Finding | None
     feedback = render("rule_answer_not_in_result", missing=", ".join(f"'{m}'" for m in missing[:3]),
                       result=clip(result, _SHOWN))
     return Finding("answer_not_in_result", feedback, {"missing": missing[:3]})
+
+
+NONE_ANSWER = '["none"]'  # AgentBench's label for a query that finds nothing
+
+
+def found_nothing(result: str) -> bool:
+    """Whether ``result`` has no rows, or rows whose every cell is NULL (``[(None,)]``)."""
+    if result.strip() in ("[]", "()", ""):
+        return True
+    rows = _rows(result)
+    return bool(rows) and all(
+        isinstance(row, (list, tuple)) and all(cell is None for cell in row) for row in rows or ())
+
+
+def nothing_found(answer: str, result: str) -> Finding | None:
+    """After a result that found nothing (:func:`found_nothing`), a finding unless the answer is
+    ``["none"]``; ``details["answer"]`` is that answer. None after any other result."""
+    if not found_nothing(result):
+        return None
+    values = _answer_values(answer)
+    if values is not None and len(values) == 1 and values[0] == "none":
+        return None
+    feedback = render("rule_answer_empty_result", result=clip(result.strip() or "[]", _SHOWN), answer=NONE_ANSWER)
+    return Finding("empty_result", feedback, {"answer": NONE_ANSWER, "repairable": True})
 
 
 def _one_column(result: str) -> list[str] | None:

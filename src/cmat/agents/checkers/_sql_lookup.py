@@ -10,9 +10,16 @@ value's, and the condition is rejected; with ``--repair`` the Checker moves it t
 wrong column occurs once in the statement and the right one not at all. Equality with text
 literals of three or more characters with a letter only ('8' or 'D' is in many columns by
 chance), compared the way the database compares (MySQL's collation: any letter case).
+
+Before that, the value's own column is read for the value as the table stores it: a cell that
+differs from the value only in punctuation and spacing ('"Don't Cry for Me Argentina"', with the
+quotes of a song title, for 'Don''t Cry for Me Argentina') is the value, when it is the only such
+cell (``value_not_as_stored``); with ``--repair`` the Checker writes the cell's text instead.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
@@ -22,6 +29,28 @@ from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
 MAX_COLUMNS = 40  # a wider table is not searched column by column
+MAX_STORED = 20  # cells containing the value that are read to find its stored form
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def _bare(text: str) -> str:
+    """``text`` lower-cased without punctuation and spaces: "'Don't Cry'" and "dont cry" agree."""
+    return _PUNCT.sub("", text.lower())
+
+
+def stored_form(peek: Peek, table: exp.Table, column: str, value: str) -> str | None:
+    """The one cell of ``column`` that is ``value`` up to punctuation and spacing, or None."""
+    words = [w for w in re.split(r"[\W_]+", value) if w]
+    if not words:
+        return None
+    pattern = "%" + "%".join(words) + "%"
+    rows = peek(exp.select(exp.column(column, quoted=True)).distinct().from_(table.copy()).where(
+        exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string(pattern))
+    ).limit(MAX_STORED + 1).sql(dialect="mysql"))
+    if not rows or len(rows) > MAX_STORED:
+        return None
+    cells = {str(r[0]) for r in rows if r and r[0] is not None and _bare(str(r[0])) == _bare(value)}
+    return cells.pop() if len(cells) == 1 else None
 
 
 def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
@@ -41,6 +70,17 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
             if len(value.strip()) < 3 or not any(ch.isalpha() for ch in value) \
                     or count_equal(peek, table, column.name, value) != 0:
                 continue  # held (or not countable): nothing to say
+            stored = stored_form(peek, table, column.name, value)
+            if stored is not None and stored != value:
+                fixed = stmt.copy()
+                for twin in fixed.find_all(exp.Literal):
+                    if twin.is_string and str(twin.this) == value:
+                        twin.replace(exp.Literal.string(stored))
+                feedback = render("rule_sql_value_stored", value=clip(value, 80), column=column.name,
+                                  stored=clip(stored, 80), table=table.name)
+                return Finding("value_not_as_stored", feedback, {"name": column.name, "value": value[:200],
+                               "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";",
+                               "repairable": True})
             holders = [c for c in columns if c.lower() != column.name.lower() and count_equal(peek, table, c, value)]
             if len(holders) != 1:
                 continue

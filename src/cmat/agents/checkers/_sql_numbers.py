@@ -43,7 +43,7 @@ def _stated(text: str) -> dict[float, str]:
     return out
 
 
-def _answers(stmt: exp.Expression) -> bool:
+def shaped_as_answer(stmt: exp.Expression) -> bool:
     """Whether ``stmt`` is a query shaped as an answer: a SELECT with an aggregate or an ORDER BY
     ("SELECT MAX(`Bronze`) FROM t" for "the biggest Bronze that has less than 0 Silvers")."""
     return isinstance(stmt, exp.Select) and (stmt.find(exp.AggFunc) is not None or stmt.args.get("order") is not None)
@@ -51,7 +51,7 @@ def _answers(stmt: exp.Expression) -> bool:
 
 def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
     """The first number of ``question`` that ``stmt`` does not use, as a finding; None if all are."""
-    if not question.strip() or not (condition_clauses(stmt) or _answers(stmt)):
+    if not question.strip() or not (condition_clauses(stmt) or shaped_as_answer(stmt)):
         return None
     used = {value for literal in stmt.find_all(exp.Literal) for value in _stated(str(literal.this))}
     names = " ".join([*schema, *(c for columns in schema.values() for c in columns)]).replace("_", " ")

@@ -21,13 +21,21 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from cmat.agents.checker_base import CheckContext
-from cmat.agents.checkers._sql_answers import answer_incomplete, answer_not_in_result, grouped_number
+from cmat.agents.checkers._sql_answers import (
+    answer_incomplete,
+    answer_not_in_result,
+    found_nothing,
+    grouped_number,
+    nothing_found,
+)
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_statement
-from cmat.agents.checkers._sql_changes import change_matches_nothing
+from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
+from cmat.agents.checkers._sql_counts import count_for_value
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row
 from cmat.agents.checkers._sql_lookup import value_in_other_column
+from cmat.agents.checkers._sql_mentions import value_not_used
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import (
     insert_value_on_other_column,
@@ -46,6 +54,8 @@ from cmat.envs.dbbench.env import parse_reply
 from cmat.types import Message
 
 log = logging.getLogger(__name__)
+# Answer findings whose repair is the answer in ``details["answer"]``.
+ANSWER_FIXES = ("answer_incomplete", "answer_grouped_number", "empty_result")
 
 # What the database shows for a failed statement: mysql.connector's "1054 (42S22): Unknown
 # column ..." (both backends imitate it) or its client-side refusal of several statements.
@@ -91,6 +101,10 @@ class SQLRuleChecker(FindingChecker):
     check_locate: bool = True
     # A change writes every new value the question gives, as the question quotes it (``_sql_sets``).
     check_sets: bool = True
+    # A query uses every value of the table the question names (``_sql_mentions``; needs ``ctx.peek``).
+    check_mentions: bool = True
+    # "How many floors ..." selects a numeric header's value, it does not count rows (``_sql_counts``).
+    check_counts: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -112,7 +126,7 @@ class SQLRuleChecker(FindingChecker):
         """The reply with its statement's mistakes repaired (``_sql_repair``), one after the other
         while each next finding is one too, or an incomplete answer completed; "" when the first
         one is not repairable."""
-        if ctx.action.kind == "answer" and finding.rule in ("answer_incomplete", "answer_grouped_number"):
+        if ctx.action.kind == "answer" and finding.rule in ANSWER_FIXES:
             return replace_answer(ctx.reply, str(finding.details["answer"]))
         if ctx.action.kind != "operation":
             return ""
@@ -145,6 +159,8 @@ class SQLRuleChecker(FindingChecker):
             return Finding("answer_format", feedback, {"answer": content[: self.max_quoted_chars]})
         if self.check_answers:
             sql, result = last
+            if found_nothing(result):
+                return nothing_found(content, result)
             return answer_not_in_result(content, result, MAX_OBSERVATION) \
                 or answer_incomplete(content, result, sql, MAX_OBSERVATION) or grouped_number(content)
         return None
@@ -190,8 +206,8 @@ class SQLRuleChecker(FindingChecker):
             yield insert_value_on_other_column(stmt, question, ctx.schema)
         if self.check_operators:
             yield operator_not_stated(stmt, question, ctx.schema)
-        if self.check_lookup and ctx.peek is not None:
-            yield value_in_other_column(stmt, ctx.peek, ctx.schema)
+        if ctx.peek is not None:
+            yield from self._read_findings(stmt, question, ctx.peek, ctx)
         # What the database says about a change comes before the numbers rule, which cannot
         # repair an UPDATE: an UPDATE of a row that does not exist is the first thing to fix.
         if is_mutation(stmt) and ctx.dry_run is not None:
@@ -209,6 +225,19 @@ class SQLRuleChecker(FindingChecker):
                 yield value_not_set(stmt, question, ctx.peek, ctx.schema)
         if self.check_numbers:
             yield number_not_used(stmt, question, ctx.schema)
+
+    def _read_findings(self, stmt: exp.Expression, question: str, peek: Peek,
+                       ctx: CheckContext) -> Iterator[Finding | None]:
+        """The checks that read the table (``ctx.peek``) for the values of a statement."""
+        if self.check_lookup:
+            yield value_in_other_column(stmt, peek, ctx.schema)
+        # Query tasks only: a query run while changing a table explores it, it does not answer.
+        if ctx.task.type in MUTATION_TYPES:
+            return
+        if self.check_mentions:
+            yield value_not_used(stmt, question, peek, ctx.schema)
+        if self.check_counts:
+            yield count_for_value(stmt, question, peek, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.

@@ -1,0 +1,112 @@
+"""False-positive and repair scans of the rule Checker's rules for queries, on generated tasks.
+
+    python scripts/scan_query_rules.py --seeds 91 92 --n 300        # the figures in the Checker design doc
+
+For each seed, question style (plain, crowd) and share of extra filters (0, 0.5) it generates
+query tasks of every type (never evaluation data) and reports, as one JSON object:
+
+* ``gold``: gold queries the full rule Checker rejects (every rule on, reading the table through
+  ``peek``; should be 0), out of all, with the rules that fired;
+* ``mentions``: a gold query with one text condition (`column` = 'value') dropped: caught by the
+  mentions rule (``value_not_used``), and its repairs judged by the rows they return: the gold
+  query's rows are right, anything else wrong;
+* ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
+
+Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from typing import Any
+
+from sqlglot import exp
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.agents.checkers._sql_text import Finding
+from cmat.envs.base import Task
+from cmat.envs.dbbench.data import MUTATION_TYPES, SELECT_TYPES, default_dev_path, load_dbbench
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks import generate_tasks
+
+CHECKER = SQLRuleChecker()
+
+
+def _reply(sql: str) -> str:
+    return f"Let me look.\nAction: Operation\n```sql\n{sql}\n```"
+
+
+def _check(env: DBBenchEnv, task: Task, sql: str) -> tuple[CheckContext, Finding | None]:
+    reply = _reply(sql)
+    ctx = CheckContext(task, task.data["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                       env.dry_run, env.peek)
+    return ctx, CHECKER.find(ctx)
+
+
+def _text_conditions(stmt: exp.Expression) -> list[int]:
+    """Indexes (in ``find_all`` order) of the `column` = 'text' conditions joined by AND."""
+    return [i for i, node in enumerate(stmt.find_all(exp.EQ))
+            if isinstance(node.this, exp.Column) and isinstance(node.expression, exp.Literal)
+            and node.expression.is_string and isinstance(node.parent, exp.And)]
+
+
+def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) -> None:
+    for task in tasks:
+        env = DBBenchEnv()
+        env.reset(task)
+        gold_sql = str(task.data["sql"]["query"])
+        gold = parse_statement(gold_sql)
+        if gold is None or env.peek(gold_sql) is None:
+            env.close()
+            continue  # several dev gold queries are not valid SQL
+        counts[f"{prefix}.statements"] += 1
+        _, found = _check(env, task, gold_sql)
+        if found is not None:
+            counts[f"{prefix}.rejected"] += 1
+            counts[f"{prefix}.rejected.{found.rule}"] += 1
+        for index in _text_conditions(gold) if corrupt else []:
+            dropped = gold.copy()
+            node = list(dropped.find_all(exp.EQ))[index]
+            pair = node.parent
+            pair.replace(pair.expression if pair.this is node else pair.this)
+            sql = dropped.sql(dialect="mysql")
+            counts["mentions.cases"] += 1
+            ctx, found = _check(env, task, sql)
+            if found is None or found.rule != "value_not_used":
+                continue
+            counts["mentions.caught"] += 1
+            fixed = CHECKER.revise(ctx, found)
+            if fixed:
+                right = env.peek(env.parse(fixed).content) == env.peek(gold_sql)
+                counts[f"mentions.repaired_{'right' if right else 'wrong'}"] += 1
+        env.close()
+
+
+def _query_tasks(entries: list[dict[str, Any]]) -> list[Task]:
+    return [Task(str(i), "dbbench", e["type"][0], e) for i, e in enumerate(entries)
+            if e["type"][0] not in MUTATION_TYPES]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[91, 92])
+    parser.add_argument("--n", type=int, default=300, help="tasks per seed, style and share of extra filters")
+    args = parser.parse_args()
+    counts: Counter[str] = Counter()
+    for seed in args.seeds:
+        for style in ("plain", "crowd"):
+            for more in (0.0, 0.5):
+                entries = generate_tasks(args.n, seed=seed, style=style, more_conditions=more,
+                                         types=list(SELECT_TYPES))
+                scan(_query_tasks(entries), counts, "gold", corrupt=True)
+    dev = [t for t in load_dbbench(default_dev_path()) if t.type not in MUTATION_TYPES]
+    scan(dev, counts, "dev_gold", corrupt=False)
+    print(json.dumps(dict(sorted(counts.items())), indent=1))
+
+
+if __name__ == "__main__":
+    main()
