@@ -55,6 +55,9 @@ def test_a_value_on_another_column_is_named_and_repaired(sql: str, question: str
         ("SELECT MIN(`Round`) FROM `Cup` WHERE `Home side` = 'Elm'", "The earliest round where Elm played at home?"),
         # a value next to no header, or not in the question at all
         ("SELECT `Venue` FROM `Cup` WHERE `Round` = 'Final'", "Where was the final?"),
+        # a value written twice, next to two headers (one named loosely): either may be its column
+        ("SELECT `Venue` FROM `Cup` WHERE `Crowd` < 23 AND `Points` > 23",
+         "Name the venue with a Crowds under 23, and when Points is bigger than 23"),
     ],
 )
 def test_values_next_to_their_column_or_to_none_pass(sql: str, question: str) -> None:

@@ -13,8 +13,9 @@ answer (an aggregate or an ORDER BY), uses none of them in a literal, it is reje
 Conservative, because it adds a condition:
 
 * the longest cell wins where cells overlap in the question ("South Carolina" over "Carolina");
-  a one-word value must have four or more letters and be no common word of questions
-  ("total", "average", "home": a totals row or a column's usual value is no name);
+  a one-word value must have four or more letters, be no common word of questions ("total",
+  "average", "home": a totals row or a column's usual value is no name), and be held by a column
+  the question names ("the Country is vietnam"; "the Nominated work" is no 'Nominated' cell);
 * a value is used when a string literal of the statement contains it or is part of it
   ('%Kogure%' uses "Takashi Kogure");
 * the column is the one that holds the value; of several, the one whose header the question
@@ -121,7 +122,10 @@ def value_not_used(stmt: exp.Expression, question: str, peek: Peek, schema: dict
         if _used(mention.value, literals):
             continue
         holders = list(mention.stored)
-        choices = [c for c in holders if c in named] or holders if len(holders) > 1 else holders
+        choices = [c for c in holders if c in named]
+        if not choices and " " not in mention.value.strip():
+            continue  # one word whose column the question does not name: "Nominated work" is no 'Nominated'
+        choices = choices or holders
         if any(c.lower() in compared for c in choices):
             continue
         column = choices[0] if len(choices) == 1 else None

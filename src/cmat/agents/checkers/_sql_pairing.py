@@ -89,24 +89,33 @@ def _linked(between: str, allowed: frozenset[str] = LINK_WORDS) -> bool:
 
 
 def paired(question: str, value: str, spans: list[Span]) -> str | None:
-    """The header the (normalised) question writes next to ``value``, or None."""
+    """The header the (normalised) question writes next to ``value``, or None; None as well when
+    the value is written twice and not both times next to that header ("Losses under 23, and
+    when Pld is bigger than 23": the first 23 is another column's, named loosely)."""
     text = value.strip("%").strip()
     if not text:
         return None
     pattern = re.compile(r"(?<![\w.])" + re.escape(norm(text)) + r"(?![\w])")
     short = len(text) <= 2 and text.isalpha()  # 'A', 'D': also an article or a word of the question
+    headers: list[str | None] = []
     for match in pattern.finditer(question):
         if any(s.start <= match.start() < s.end for s in spans):
             continue  # the value's text is part of a header here
         if short and question[match.start() - 1 : match.start()] not in ("'", '"'):
             continue  # "with a pts lower than 3": the article, not the value 'A'; only a quoted one counts
-        after = [s for s in spans if s.start >= match.end()]
-        if after and after[0].start - match.end() <= AFTER_GAP and _linked(question[match.end() : after[0].start],
-                                                                            AFTER_WORDS):
-            return after[0].column  # "11 points", "LP as the Format": the value before its column
-        before = [s for s in spans if s.end <= match.start()]
-        if before and match.start() - before[-1].end <= GAP and _linked(question[before[-1].end : match.start()]):
-            return before[-1].column
+        headers.append(_header_at(question, match.start(), match.end(), spans))
+    return headers[0] if headers and all(h == headers[0] for h in headers) else None
+
+
+def _header_at(question: str, start: int, end: int, spans: list[Span]) -> str | None:
+    """The header written right after the value at ``start:end`` ("11 points", "LP as the
+    Format") or right before it ("a Result of 2–1"), or None."""
+    after = [s for s in spans if s.start >= end]
+    if after and after[0].start - end <= AFTER_GAP and _linked(question[end : after[0].start], AFTER_WORDS):
+        return after[0].column
+    before = [s for s in spans if s.end <= start]
+    if before and start - before[-1].end <= GAP and _linked(question[before[-1].end : start]):
+        return before[-1].column
     return None
 
 
