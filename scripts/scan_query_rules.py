@@ -10,6 +10,9 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``mentions``: a gold query with one text condition (`column` = 'value') dropped: caught by the
   mentions rule (``value_not_used``), and its repairs judged by the rows they return: the gold
   query's rows are right, anything else wrong;
+* ``swapped``: a gold query that selects one column, with that column and the column of one of
+  its `column` = value conditions swapped: caught by the lookup rule's ``columns_swapped``, and
+  its repairs judged the same way;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -68,22 +71,52 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
         if found is not None:
             counts[f"{prefix}.rejected"] += 1
             counts[f"{prefix}.rejected.{found.rule}"] += 1
+        for swapped in _swaps(gold) if corrupt else []:
+            _repair(env, task, counts, "swapped", "columns_swapped", swapped.sql(dialect="mysql"), gold_sql)
         for index in _text_conditions(gold) if corrupt else []:
             dropped = gold.copy()
             node = list(dropped.find_all(exp.EQ))[index]
             pair = node.parent
             pair.replace(pair.expression if pair.this is node else pair.this)
-            sql = dropped.sql(dialect="mysql")
-            counts["mentions.cases"] += 1
-            ctx, found = _check(env, task, sql)
-            if found is None or found.rule != "value_not_used":
-                continue
-            counts["mentions.caught"] += 1
-            fixed = CHECKER.revise(ctx, found)
-            if fixed:
-                right = env.peek(env.parse(fixed).content) == env.peek(gold_sql)
-                counts[f"mentions.repaired_{'right' if right else 'wrong'}"] += 1
+            _repair(env, task, counts, "mentions", "value_not_used", dropped.sql(dialect="mysql"), gold_sql)
         env.close()
+
+
+def _repair(env: DBBenchEnv, task: Task, counts: Counter[str], name: str, rule: str, sql: str, gold_sql: str) -> None:
+    """Count a broken query ``sql`` as a case of ``name``, caught when the Checker's finding is
+    ``rule``, and its repair right when it returns the gold query's rows."""
+    counts[f"{name}.cases"] += 1
+    ctx, found = _check(env, task, sql)
+    if found is None or found.rule != rule:
+        return
+    counts[f"{name}.caught"] += 1
+    fixed = CHECKER.revise(ctx, found)
+    if fixed:
+        right = env.peek(env.parse(fixed).content) == env.peek(gold_sql)
+        counts[f"{name}.repaired_{'right' if right else 'wrong'}"] += 1
+
+
+def _swaps(stmt: exp.Expression) -> list[exp.Expression]:
+    """``stmt`` (a query selecting one column) with that column and the column of one of its
+    `column` = value conditions swapped, once per such condition."""
+    if not isinstance(stmt, exp.Select) or len(stmt.expressions) != 1:
+        return []
+    selected = list(stmt.expressions[0].find_all(exp.Column))
+    if len(selected) != 1:
+        return []
+    wanted = selected[0].name
+    out = []
+    for node in stmt.find_all(exp.EQ):
+        if not isinstance(node.this, exp.Column) or not isinstance(node.expression, exp.Literal) \
+                or node.this.name == wanted:
+            continue
+        other = node.this.name
+        swapped = stmt.copy()
+        for column in swapped.find_all(exp.Column):
+            if column.name in (wanted, other):
+                column.replace(exp.column(other if column.name == wanted else wanted, quoted=True))
+        out.append(swapped)
+    return out
 
 
 def _query_tasks(entries: list[dict[str, Any]]) -> list[Task]:

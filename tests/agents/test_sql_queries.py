@@ -1,6 +1,6 @@
 """The rules for queries that read the table: mentions (``_sql_mentions``), the stored form of a
-value (``_sql_lookup``), counts (``_sql_counts``); and the answer after a query that found
-nothing (``_sql_answers``), on dev tables and on a scan of generated tasks."""
+value and swapped columns (``_sql_lookup``), counts (``_sql_counts``); a compared 0
+(``_sql_numbers``); on dev tables and on a scan of generated tasks."""
 
 from __future__ import annotations
 
@@ -105,6 +105,32 @@ def test_how_many_of_a_numeric_header_selects_it(towers: tuple[Task, DBBenchEnv]
         is None
 
 
+def test_a_selected_column_that_holds_the_compared_value_is_swapped_with_the_compared_one() -> None:
+    for task, env in _dev_env("Record of 15-28"):
+        finding, fixed = _check(task, env, "SELECT `Record` FROM `Baseball Team Record` WHERE `Attendance` = '15-28'")
+        assert finding is not None and finding.rule == "columns_swapped", finding
+        assert "the column you select, `Record`, holds it" in finding.feedback
+        assert fixed == "SELECT `Attendance` FROM `Baseball Team Record` WHERE `Record` = '15-28';"
+        # inside an aggregate too; and not when the compared column holds the value
+        _, fixed = _check(task, env, "SELECT MAX(`Record`) FROM `Baseball Team Record` WHERE `Attendance` = '15-28'")
+        assert fixed == "SELECT MAX(`Attendance`) FROM `Baseball Team Record` WHERE `Record` = '15-28';"
+        assert _check(task, env, fixed)[0] is None
+        off = SQLRuleChecker(check_lookup=False)
+        assert _check(task, env, "SELECT `Record` FROM `Baseball Team Record` WHERE `Attendance` = '15-28'", off)[0] \
+            is None
+
+
+def test_a_compared_zero_is_a_number_to_use() -> None:
+    """0 and 1 are free ("the 1 with ..."), but "less than 0 Silvers" is a condition."""
+    for task, env in _dev_env("less than 0 Silvers"):
+        finding, fixed = _check(task, env, "SELECT MAX(`Bronze`) FROM `Medal Tally`")
+        assert finding is not None and finding.rule == "number_not_used", finding
+        assert fixed == "SELECT MAX(`Bronze`) FROM `Medal Tally` WHERE `Silver` < 0"
+        assert env.peek(fixed) == [(None,)]  # found nothing: the answer is ["none"], the task's label
+        assert task.data["label"] == ["none"]
+        assert _check(task, env, fixed)[0] is None
+
+
 @pytest.mark.parametrize(
     ("question", "flagged"),
     [
@@ -143,9 +169,10 @@ def test_scan_gold_queries_pass_and_every_dropped_value_is_restored_right() -> N
         scan.scan(scan._query_tasks(entries), counts, "gold", corrupt=True)
     dev = [t for t in load_dbbench(default_dev_path()) if t.type in SELECT_TYPES]
     scan.scan(dev, counts, "dev_gold", corrupt=False)
-    new = ("value_not_used", "value_not_as_stored", "count_for_value", "empty_result")
+    new = ("value_not_used", "value_not_as_stored", "count_for_value", "columns_swapped", "empty_result")
     assert not [k for k in counts if k.endswith(new)], counts
     assert counts["gold.statements"] > 100 and counts["dev_gold.statements"] >= 10
     assert counts["mentions.caught"] >= 20 and counts["mentions.repaired_wrong"] == 0, counts
     assert counts["mentions.repaired_right"] == counts["mentions.caught"]
+    assert counts["swapped.caught"] >= 50 and counts["swapped.repaired_right"] == counts["swapped.caught"], counts
 

@@ -11,6 +11,13 @@ wrong column occurs once in the statement and the right one not at all. Equality
 literals of three or more characters with a letter only ('8' or 'D' is in many columns by
 chance), compared the way the database compares (MySQL's collation: any letter case).
 
+A value that the statement's one selected column holds, compared with another column that does
+not hold it (``SELECT `Record` ... WHERE `Attendance` = '15-28'`` for "Which Attendance is the
+highest one that has a Record of 15-28?"), means the two columns are swapped
+(:func:`columns_swapped`); with ``--repair`` the Checker swaps them, aggregate and all
+(``MAX(`Attendance`) ... WHERE `Record` = '15-28'``). Any value of three or more characters
+counts here, digits too: the selected column holding it is the evidence.
+
 Before that, the value's own column is read for the value as the table stores it: a cell that
 differs from the value only in punctuation and spacing ('"Don't Cry for Me Argentina"', with the
 quotes of a song title, for 'Don''t Cry for Me Argentina') is the value, when it is the only such
@@ -90,4 +97,37 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
             details = {"name": column.name, "target": target, "value": value[:200],
                        "repairable": used.count(column.name.lower()) == 1 and target.lower() not in used}
             return Finding("value_in_other_column", feedback, details)
+    return None
+
+
+def columns_swapped(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when ``stmt`` selects one column, compares another with a value that column does
+    not hold, and the selected column holds it (module doc); ``details["fixed"]`` swaps them."""
+    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
+    if not isinstance(stmt, exp.Select) or len(stmt.expressions) != 1 or len(tables) != 1:
+        return None
+    selected = list(stmt.expressions[0].find_all(exp.Column))
+    if len(selected) != 1:
+        return None
+    table, wanted = tables[0], selected[0].name
+    names = [c.name.lower() for c in stmt.find_all(exp.Column)]
+    for clause in condition_clauses(stmt):
+        for node in clause.find_all(exp.EQ):
+            column, literal = node.args.get("this"), node.args.get("expression")
+            if not isinstance(column, exp.Column) or not isinstance(literal, exp.Literal) \
+                    or column.name.lower() == wanted.lower() or len(str(literal.this).strip()) < 3 \
+                    or names.count(column.name.lower()) != 1 or names.count(wanted.lower()) != 1:
+                continue
+            value = str(literal.this)
+            if count_equal(peek, table, column.name, value) != 0 or not count_equal(peek, table, wanted, value):
+                continue
+            fixed = stmt.copy()
+            for twin in fixed.find_all(exp.Column):
+                if twin.name.lower() in (wanted.lower(), column.name.lower()):
+                    other = column.name if twin.name.lower() == wanted.lower() else wanted
+                    twin.replace(exp.column(other, quoted=True))
+            feedback = render("rule_sql_columns_swapped", value=clip(value, 80), used=column.name, selected=wanted,
+                              table=table.name)
+            return Finding("columns_swapped", feedback, {"name": column.name, "target": wanted, "value": value[:200],
+                           "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
     return None

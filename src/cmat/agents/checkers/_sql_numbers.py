@@ -11,6 +11,7 @@ A number counts as used when it is any literal of the statement (a condition, a 
 inserted value, by value: ``9.6260`` is 9.626) or a number inside a string literal
 ('August 15, 2000' uses 15 and 2000). Numbers that are part of the table's name or of a header
 ("Enrolment 2004", "weeks at No. 1") are not asked for, nor are 0 and 1 ("the 1 with ..."),
+unless the question compares with them ("less than 0 Silvers"),
 nor numbers written as words. The rule applies only to statements with conditions (a WHERE or
 HAVING clause) and to queries shaped as an answer (an aggregate or an ORDER BY: "SELECT
 MAX(`Bronze`) FROM t" for "the biggest Bronze that has less than 0 Silvers"): an exploratory
@@ -25,7 +26,8 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
-from cmat.agents.checkers._sql_compare import missing_condition
+from cmat.agents.checkers._sql_compare import missing_condition, stated_operator
+from cmat.agents.checkers._sql_pairing import norm
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
 
@@ -56,8 +58,11 @@ def number_not_used(stmt: exp.Expression, question: str, schema: dict[str, list[
     used = {value for literal in stmt.find_all(exp.Literal) for value in _stated(str(literal.this))}
     names = " ".join([*schema, *(c for columns in schema.values() for c in columns)]).replace("_", " ")
     free = _FREE | set(_stated(names))
+    text = norm(question)
     for value, written in _stated(question).items():
-        if value not in free and value not in used:
+        # 0 and 1 are free ("the 1 with ..."), unless the question compares with them ("less than 0 Silvers")
+        compared = value in _FREE and stated_operator(text, written) not in ("=", None)
+        if (value not in free or compared) and value not in used:
             feedback = render("rule_sql_number_not_used", number=written)
             details = {"number": written, **missing_condition(stmt, question, schema, written)}
             return Finding("number_not_used", feedback, details)

@@ -34,7 +34,7 @@ from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row
-from cmat.agents.checkers._sql_lookup import value_in_other_column
+from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column
 from cmat.agents.checkers._sql_mentions import value_not_used
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import (
@@ -230,6 +230,7 @@ class SQLRuleChecker(FindingChecker):
                        ctx: CheckContext) -> Iterator[Finding | None]:
         """The checks that read the table (``ctx.peek``) for the values of a statement."""
         if self.check_lookup:
+            yield columns_swapped(stmt, peek, ctx.schema)
             yield value_in_other_column(stmt, peek, ctx.schema)
         # Query tasks only: a query run while changing a table explores it, it does not answer.
         if ctx.task.type in MUTATION_TYPES:
