@@ -30,6 +30,7 @@ from sqlglot import exp
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.agents.checkers._sql_lookup import swap_columns
 from cmat.agents.checkers._sql_text import Finding
 from cmat.envs.base import Task
 from cmat.envs.dbbench.data import MUTATION_TYPES, SELECT_TYPES, default_dev_path, load_dbbench
@@ -110,12 +111,7 @@ def _swaps(stmt: exp.Expression) -> list[exp.Expression]:
         if not isinstance(node.this, exp.Column) or not isinstance(node.expression, exp.Literal) \
                 or node.this.name == wanted:
             continue
-        other = node.this.name
-        swapped = stmt.copy()
-        for column in swapped.find_all(exp.Column):
-            if column.name in (wanted, other):
-                column.replace(exp.column(other if column.name == wanted else wanted, quoted=True))
-        out.append(swapped)
+        out.append(swap_columns(stmt, wanted, node.this.name))
     return out
 
 

@@ -111,15 +111,14 @@ def found_nothing(result: str) -> bool:
     if result.strip() in ("[]", "()", ""):
         return True
     rows = _rows(result)
-    return bool(rows) and all(
-        isinstance(row, (list, tuple)) and all(cell is None for cell in row) for row in rows or ())
+    if not rows:
+        return False
+    return all(isinstance(row, (list, tuple)) and all(cell is None for cell in row) for row in rows)
 
 
 def nothing_found(answer: str, result: str) -> Finding | None:
-    """After a result that found nothing (:func:`found_nothing`), a finding unless the answer is
-    ``["none"]``; ``details["answer"]`` is that answer. None after any other result."""
-    if not found_nothing(result):
-        return None
+    """After ``result``, one that found nothing (:func:`found_nothing`, checked by the caller),
+    a finding unless the answer is ``["none"]``; ``details["answer"]`` is that answer."""
     values = _answer_values(answer)
     if values is not None and len(values) == 1 and values[0] == "none":
         return None

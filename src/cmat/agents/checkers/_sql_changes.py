@@ -32,6 +32,14 @@ def peek_count(peek: Peek, query: str) -> int | None:
         return None
 
 
+def table_rows(peek: Peek, table: exp.Table, columns: list[str], max_rows: int) -> list[tuple[Any, ...]] | None:
+    """Every row of ``table`` (``columns`` in order) through ``peek``; None when it has none, more
+    than ``max_rows``, or cannot be read."""
+    rows = peek(exp.select(*[exp.column(c, quoted=True) for c in columns]).from_(table.copy())
+                .limit(max_rows + 1).sql(dialect="mysql"))
+    return rows if rows and len(rows) <= max_rows else None
+
+
 def count_equal(peek: Peek, table: exp.Table, column: str, value: str) -> int | None:
     """The rows of ``table`` whose ``column`` equals the text ``value``, as the database compares
     (MySQL's collation: any letter case), through ``peek``; None when it cannot be had."""

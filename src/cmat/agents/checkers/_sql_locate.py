@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count
+from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count, table_rows
 from cmat.agents.checkers._sql_compare import stated_operator
 from cmat.agents.checkers._sql_inserts import speaks_of_change
 from cmat.agents.checkers._sql_pairing import norm
@@ -84,9 +84,8 @@ def locate_row(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str
     columns = schema[table.name]
     if peek_count(peek, query) != 0:
         return None
-    rows = peek(exp.select(*[exp.column(c, quoted=True) for c in columns]).from_(table.copy())
-                .limit(MAX_ROWS + 1).sql(dialect="mysql"))
-    if not rows or len(rows) > MAX_ROWS:
+    rows = table_rows(peek, table, columns, MAX_ROWS)
+    if rows is None:
         return None
     written = {str(v.this).strip().lower() for v in written_literals(stmt)} if isinstance(stmt, exp.Update) else set()
     found, group = _candidates(rows, columns, question, written)

@@ -100,6 +100,17 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
     return None
 
 
+def swap_columns(stmt: exp.Expression, first: str, second: str) -> exp.Expression:
+    """A copy of ``stmt`` with every use of column ``first`` naming ``second`` and the other way
+    round (names compared in any letter case)."""
+    swapped = stmt.copy()
+    for column in swapped.find_all(exp.Column):
+        if column.name.lower() in (first.lower(), second.lower()):
+            other = second if column.name.lower() == first.lower() else first
+            column.replace(exp.column(other, quoted=True))
+    return swapped
+
+
 def columns_swapped(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
     """A finding when ``stmt`` selects one column, compares another with a value that column does
     not hold, and the selected column holds it (module doc); ``details["fixed"]`` swaps them."""
@@ -121,11 +132,7 @@ def columns_swapped(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str
             value = str(literal.this)
             if count_equal(peek, table, column.name, value) != 0 or not count_equal(peek, table, wanted, value):
                 continue
-            fixed = stmt.copy()
-            for twin in fixed.find_all(exp.Column):
-                if twin.name.lower() in (wanted.lower(), column.name.lower()):
-                    other = column.name if twin.name.lower() == wanted.lower() else wanted
-                    twin.replace(exp.column(other, quoted=True))
+            fixed = swap_columns(stmt, wanted, column.name)
             feedback = render("rule_sql_columns_swapped", value=clip(value, 80), used=column.name, selected=wanted,
                               table=table.name)
             return Finding("columns_swapped", feedback, {"name": column.name, "target": wanted, "value": value[:200],

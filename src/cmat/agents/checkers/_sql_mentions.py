@@ -33,14 +33,14 @@ from typing import Any
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
-from cmat.agents.checkers._sql_changes import Peek
+from cmat.agents.checkers._sql_changes import Peek, table_rows
+from cmat.agents.checkers._sql_locate import MAX_ROWS
+from cmat.agents.checkers._sql_lookup import MAX_COLUMNS
 from cmat.agents.checkers._sql_numbers import shaped_as_answer
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
-MAX_ROWS = 500
-MAX_COLUMNS = 40
 _NUMERIC = re.compile(r"[-+]?[\d,.\s/%:]+")
 # Words of questions that are also common cells of one column (a totals row, a result, a side).
 COMMON_WORDS = frozenset({
@@ -110,9 +110,8 @@ def value_not_used(stmt: exp.Expression, question: str, peek: Peek, schema: dict
     if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
         return None
     table, columns = tables[0], schema[tables[0].name]
-    rows = peek(exp.select(*[exp.column(c, quoted=True) for c in columns]).from_(table.copy())
-                .limit(MAX_ROWS + 1).sql(dialect="mysql"))
-    if not rows or len(rows) > MAX_ROWS:
+    rows = table_rows(peek, table, columns, MAX_ROWS)
+    if rows is None:
         return None
     literals = [" ".join(norm(str(lit.this)).replace("%", " ").split())
                 for lit in stmt.find_all(exp.Literal) if lit.is_string]
