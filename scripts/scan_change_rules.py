@@ -13,7 +13,12 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
 * ``set_pairing``: a gold UPDATE with one SET column renamed to an unused column;
 * ``value_not_set``: a gold UPDATE with one of two or more SET values dropped;
 * ``insert_pairing``: a gold INSERT with one listed column replaced by an unlisted one or a
-  duplicate of another.
+  duplicate of another;
+* ``record``: the values the question states next to their headers (``_sql_record``) against the
+  gold INSERT's values: right or wrong, out of all columns;
+* ``insert_stated``: a gold INSERT with one stated value changed (letter case, its header written
+  before it, or another column's value);
+* ``insert_rebuilt``: a gold INSERT with one value dropped or given twice (the wrong value count).
 
 Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
 --checker rule --repair``; a repair counts when the finding is the rule's own.
@@ -32,6 +37,7 @@ from sqlglot import exp
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.agents.checkers._sql_record import stated_record
 from cmat.envs.base import Task
 from cmat.envs.dbbench.env import DBBenchEnv
 from cmat.tasks import generate_tasks
@@ -115,7 +121,36 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
                 else names[b].copy()
             listed.this.set("expressions", names)
             _try(counts, "insert_pairing", "insert_value_on_other_column", entry, env, task, listed)
+            _scan_record(counts, rng, entry, env, task, gold, columns)
         env.close()
+
+
+def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,
+                 gold: exp.Insert, columns: list[str]) -> None:
+    names = [n.name for n in gold.this.expressions]
+    cells = list(gold.expression.expressions[0].expressions)
+    values = [str(c.this) for c in cells]
+    record = stated_record(entry["description"], columns)
+    counts["record.columns"] += len(names)
+    for name, value in zip(names, values, strict=True):
+        if name in record:
+            counts["record.right" if value in (record[name], f'"{record[name]}"') else "record.wrong"] += 1
+    stated = [i for i, name in enumerate(names) if name in record]
+    if stated:
+        i = rng.choice(stated)
+        others = [v for j, v in enumerate(values) if j != i and v != values[i]]
+        variants = [values[i].upper(), values[i].lower(), f"{names[i]} {values[i]}", *others[:1]]
+        bad = rng.choice([v for v in variants if v != values[i]] or [f"{names[i]} {values[i]}"])
+        changed = gold.copy()
+        changed.expression.expressions[0].expressions[i].replace(exp.Literal.string(bad))
+        _try(counts, "insert_stated", "insert_not_as_stated", entry, env, task, changed)
+    if len(cells) > 1:
+        short = gold.copy()
+        row = list(short.expression.expressions[0].expressions)
+        i = rng.randrange(len(row))
+        row = row[:i] + row[i + 1:] if rng.random() < 0.5 else row[: i + 1] + [row[i].copy()] + row[i + 1:]
+        short.expression.expressions[0].set("expressions", row)
+        _try(counts, "insert_rebuilt", "insert_value_count", entry, env, task, short)
 
 
 def main() -> None:

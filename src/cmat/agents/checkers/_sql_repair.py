@@ -14,7 +14,9 @@ with one header (``_sql_compare``, for a SELECT), an apostrophe doubled in a sta
 not parse otherwise, and the statements the rules for changes write whole (:data:`WRITTEN_FIXES`:
 the UPDATE an INSERT for a stated change should have been, ``_sql_inserts``; the row a change
 means, ``_sql_locate``; INSERT values relisted, ``_sql_pairing``; a value added to SET or
-written as quoted, ``_sql_sets``). Answers are repaired in ``sql_rule`` (``replace_answer``).
+written as quoted, ``_sql_sets``; an INSERT's values written as the question states them, or its
+row rebuilt from them when it has the wrong number of values, ``_sql_record``). Answers are
+repaired in ``sql_rule`` (``replace_answer``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ Schema = dict[str, list[str]]
 # Findings whose rule wrote the whole repaired statement itself (``details["fixed"]``).
 WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_value_on_other_column",
                  "value_not_as_quoted", "value_not_used", "value_not_as_stored",
-                 "count_for_value", "columns_swapped")
+                 "count_for_value", "columns_swapped", "insert_not_as_stated", "insert_value_count")
 
 
 def _ident(name: str) -> str:

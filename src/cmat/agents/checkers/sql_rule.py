@@ -42,6 +42,7 @@ from cmat.agents.checkers._sql_pairing import (
     set_value_on_other_column,
     value_on_other_column,
 )
+from cmat.agents.checkers._sql_record import rebuilt_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import value_not_as_quoted, value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
@@ -105,6 +106,8 @@ class SQLRuleChecker(FindingChecker):
     check_mentions: bool = True
     # "How many floors ..." selects a numeric header's value, it does not count rows (``_sql_counts``).
     check_counts: bool = True
+    # An INSERT writes the values the question states next to their headers (``_sql_record``).
+    check_record: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -192,20 +195,13 @@ class SQLRuleChecker(FindingChecker):
     def _findings(self, stmt: exp.Expression, sql: str, ctx: CheckContext) -> Iterator[Finding | None]:
         """The checks of a parsed statement in order, each run only when the ones before it found
         nothing (a generator): repairable findings before the ones the Checker cannot repair."""
-        for ast_check in AST_CHECKS:
-            yield ast_check(stmt, sql, ctx.schema)
         question = _question(ctx)
+        for ast_check in AST_CHECKS:
+            yield self._shape(ast_check(stmt, sql, ctx.schema), stmt, question, ctx)
         if self.check_locate and ctx.peek is not None:
             # first: it replaces the condition that the values, pairing and comparison rules check
             yield locate_row(stmt, question, ctx.peek, ctx.schema)
-        if self.check_values:
-            yield value_not_in_question(stmt, question)
-        if self.check_pairing:
-            yield value_on_other_column(stmt, question, ctx.schema)
-            yield set_value_on_other_column(stmt, question, ctx.schema)
-            yield insert_value_on_other_column(stmt, question, ctx.schema)
-        if self.check_operators:
-            yield operator_not_stated(stmt, question, ctx.schema)
+        yield from self._question_findings(stmt, question, ctx)
         if ctx.peek is not None:
             yield from self._read_findings(stmt, question, ctx.peek, ctx)
         # What the database says about a change comes before the numbers rule, which cannot
@@ -225,6 +221,29 @@ class SQLRuleChecker(FindingChecker):
                 yield value_not_set(stmt, question, ctx.peek, ctx.schema)
         if self.check_numbers:
             yield number_not_used(stmt, question, ctx.schema)
+
+    def _question_findings(self, stmt: exp.Expression, question: str, ctx: CheckContext) -> Iterator[Finding | None]:
+        """The checks of a statement's values against the question's words."""
+        if self.check_values:
+            yield value_not_in_question(stmt, question)
+        if self.check_pairing:
+            yield value_on_other_column(stmt, question, ctx.schema)
+            yield set_value_on_other_column(stmt, question, ctx.schema)
+            yield insert_value_on_other_column(stmt, question, ctx.schema)
+        if self.check_record:
+            yield record_mismatch(stmt, question, ctx.schema, ctx.peek)
+        if self.check_operators:
+            yield operator_not_stated(stmt, question, ctx.schema)
+
+    def _shape(self, found: Finding | None, stmt: exp.Expression, question: str, ctx: CheckContext) -> Finding | None:
+        """An AST check's finding; an INSERT's wrong value count made repairable when the question
+        states every listed column's value (``_sql_record.rebuilt_insert``)."""
+        if found is None or found.rule != "insert_value_count" or not self.check_record:
+            return found
+        fixed = rebuilt_insert(stmt, question, ctx.schema, ctx.peek)
+        if fixed is None:
+            return found
+        return Finding(found.rule, found.feedback, {**found.details, "fixed": fixed, "repairable": True})
 
     def _read_findings(self, stmt: exp.Expression, question: str, peek: Peek,
                        ctx: CheckContext) -> Iterator[Finding | None]:

@@ -1,0 +1,333 @@
+"""An INSERT writes the record the question states, value for value.
+
+Many INSERT questions state the new record as header–value pairs: "with the values of position
+10, club 'FK Trakai', games played 18", "Episode # as 'S4', Original airdate (UK) as '30 June
+2007'", "'San Diego' for 'Location'", "Stop = "Oakfield"; Km = "1.5"". A small model loses its
+place in a long list: it gives one value twice and drops another (the database then refuses the
+row, "Column count doesn't match value count"), drops the quotes a value carries
+('"Doctor Who Confidential"' written without its double quotes), puts a header before its
+value ('Game 16' for the Game 16) or changes a letter's case ('Landscape' for "the type of
+landscape"). The table hash then differs, and the Checker's other rules cannot tell.
+
+:func:`stated_record` reads, for each header the question names, the value written right next
+to it, and only where the reading is unambiguous:
+
+* after the header, past linking words ("as", "is", "of", "set to", ":", "="), or before it,
+  followed by "for" or "as (the)": a value in quotes (``'...'`` or ``"..."``, kept whole with
+  any inner quotes), a number-like token ("10", "41,000", "99.8%", "03/12/2021", "1–0") or
+  plain words with no digit (at most :data:`MAX_WORDS`);
+* numbers and plain words only when a separator ends them (a comma, a semicolon, " and ", a
+  full stop, the end): "a tonnage of 5,200 GRT" states no number for Tonnage, "9 February 1994"
+  none for anything, "Round of 16 Second leg" none for Round; and a number right after another
+  number and a comma ("April 6, 1982 for Date") is left alone;
+* a header named with two different values states none.
+
+:func:`record_mismatch` compares an INSERT's values with that record, column by column. A value
+the question quotes or writes as a number must be written exactly so. A value in plain words is
+only held to it when the INSERT's value differs in letter case alone or is written nowhere in
+the question (invented, or copied from the wrong place): AgentBench's own statements sometimes
+reword plain values, and a small rewording is left alone. The repair writes the stated values.
+:func:`rebuilt_insert` writes the whole row from the record when an INSERT has the wrong number
+of values and the question states every listed column's value, the repair of
+``insert_value_count``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import clip, render
+
+MAX_WORDS = 10  # words in an unquoted value: "Ibrahim Wexley", "Restored with public funding; won on ..."
+MAX_CHARS = 100
+# A value in quotes: the opening quote not after a word character or another quote, the closing
+# one not before either ("Men's Doubles" stays one value, '"Doctor Who"' keeps its inner quotes).
+_QUOTED = re.compile(r"""(?<![\w'"])(['"])([^\n]{1,""" + str(MAX_CHARS) + r"""}?)\1(?![\w'"])""")
+_NUMBER = re.compile(r"[-+]?[$£€]?\d[\d.,:/–-]*\d%?|[-+]?[$£€]?\d%?")
+_LINK_AFTER = re.compile(
+    r"\s*(?:(?P<sign>[:=])\s*|(?P<words>(?:is|are|was|as|of|equals|(?:set|equal|changed)\s+to)\s+))?")
+# Links after which a value in words may follow: "Type: Closed", "set to Centre-back", "type of
+# landscape"; not "is" ("... Characters is still alive") nor none ("event at Birmingham"). A
+# number may follow any link ("the rank of 23", "capacity percentage is 99.8%", "points 29").
+_WORD_LINKS = frozenset({"as", "of", "set to", "equal to", "changed to", "equals"})
+# "'S4' for Episode #", "Gold as the Certifications"; not "data for the surname" (a sentence).
+_LINK_BEFORE = re.compile(r"\s+(?:for|as the|as)\s+(?:column\s+)?['\"]?$")
+# Where an unquoted value may end or start: a comma, a semicolon, " and ", a full stop.
+_SEPARATOR = re.compile(r"\s*(?:[,;]|\.(?=\s|$)|\band\b)")
+# Words a value does not start with, nor go on with after a separator: a phrase of the sentence.
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "and", "or", "at", "in", "on", "by", "of", "to", "for", "from",
+                             "with", "which", "who", "that", "is", "was", "are", "were", "still", "its", "their",
+                             "this", "it", "he", "she", "they"})
+_ABBREVIATIONS = frozenset({"inc", "ltd", "co", "corp", "jr", "sr", "st", "bros", "mt", "ft"})
+_VERBS = re.compile(r"\b(?:is|was|were|are|has|had|have|been)\b", re.IGNORECASE)
+# Where a list opens: "... the table: 1986 for Year", "with 16 as the Rank".
+_OPENER = re.compile(r"(?::\s|—|\bwith\s|\bvalues?\s|\bare\s)\s*$")
+
+Quoted = tuple[int, int, str]  # (start, end, content): the span includes the quotes
+
+
+def _quoted(question: str) -> list[Quoted]:
+    return [(m.start(), m.end(), m.group(2)) for m in _QUOTED.finditer(question)]
+
+
+def _closes(question: str, end: int, starts: set[int], tables: set[int]) -> bool:
+    """Whether an unquoted value may end at ``end``: the question ends or a sentence does there,
+    or a separator follows and then the next header ("..., Main habitat = ..."), or "to" and the
+    table's name ("... and Position: Safety to Dunvale Albion draft picks."); not inside a value
+    with a separator of its own ("Mensah, 1835", "Green, Teal lines", "Delphine E. Wexley")."""
+    rest = question[end:]
+    into = re.match(r"\s+(?:to|into|in)\s+(?:the\s+)?(?:table\s+)?['\"`]?", rest)
+    if into and end + into.end() in tables:
+        return True
+    if re.fullmatch(r"\s*[.!]?\s*", rest):
+        return True
+    if re.match(r"\s*\.\s+[A-Z]", rest) and not re.search(r"(?:^|\s)[A-Za-z]$", question[:end]):
+        return True  # a full stop after a word that is not an initial
+    link = re.match(r"\s*(?:[,;]\s*(?:and\s+)?|and\s+)(?:(?:the|a|an)\s+)?['\"`]?", rest)
+    return link is not None and end + link.end() in starts
+
+
+def _opens(question: str, start: int, ends: set[int]) -> bool:
+    """Whether an unquoted value written before its header may start at ``start``: after a list's
+    opening ("the table: ", "with ") or after a separator that follows another pair's header."""
+    head = question[:start]
+    if _OPENER.search(head):
+        return True
+    link = re.search(r"['\"`]?\s*(?:[,;]\s*(?:and\s+)?|\band\s+)$", head)
+    return link is not None and link.start() in ends
+
+
+def _unquoted(value: str, *, words: bool, strong: bool = False) -> str | None:
+    """``value`` when it reads as one value: a number, or (``words``) at most :data:`MAX_WORDS`
+    words that neither start a phrase (unless a ``strong`` link comes before them: "Game set to A
+    River in Hartcombe") nor go on with one after a separator ("5,200 GRT, was sunk")."""
+    value = value.strip()
+    if not value or len(value) > MAX_CHARS or value[0] in ",;.:" or re.search(r"=|\bset to\b", value):
+        return None  # empty, or running into the next pair ("Ivywood, # = 21", "round, # set to 20")
+    if _NUMBER.fullmatch(value):
+        return value
+    tokens = value.split()
+    if not words or len(tokens) > MAX_WORDS or (tokens[0].lower() in _FUNCTION_WORDS and not strong) \
+            or re.search(r"\b(?:for|as)\b", value):
+        return None  # "Yes for Incumbent": the value of another pair
+    after = [m.group(1).lower() for m in re.finditer(r"[,;]\s*(\w+)", value)]
+    if any(w in _FUNCTION_WORDS for w in after) or _VERBS.search(value):
+        return None  # a clause, not a value: "1,429 was sunk"
+    return value
+
+
+def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
+           tables: set[int]) -> tuple[str, int, int] | None:
+    """(value, start, end) written right after the header at ``span``, or None."""
+    at = span.end
+    if at < len(question) and question[at] in "'\"" and span.start > 0 and question[span.start - 1] == question[at]:
+        at += 1  # the header itself in quotes: 'Rank' is '7'
+    link = _LINK_AFTER.match(question, at)
+    linked = " ".join((link.group("words") or "").split()) if link else ""
+    strong = bool(link and (link.group("sign") or linked.endswith(" to")))  # "Game = ...", "Game set to ..."
+    words = strong or linked in _WORD_LINKS
+    at = link.end() if link else at
+    for start, end, content in quoted:
+        if start == at:
+            return content, start, end
+    window = question[at : min(len(question), at + MAX_CHARS)]
+    into = [at + m.start() for m in re.finditer(r"\s+(?:to|into|in)\s", window)]
+    ends = sorted({*(m.start() for m in _SEPARATOR.finditer(question, at, at + len(window))), *into, len(question)})
+    for end in ends:
+        if end > at and _closes(question, end, starts, tables):
+            value = _unquoted(_with_abbreviation(question, end, question[at:end]), words=words, strong=strong)
+            return (value, at, end) if value else None
+    return None
+
+
+def _with_abbreviation(question: str, end: int, value: str) -> str:
+    """``value`` with the full stop after it when its last word is an abbreviation ("Inc.")."""
+    last = value.split()[-1].lower() if value.split() else ""
+    return value + "." if question[end : end + 1] == "." and last in _ABBREVIATIONS else value
+
+
+def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int]) -> tuple[str, int, int] | None:
+    """(value, start, end) written right before the header at ``span`` ("'S4' for Episode #",
+    "Gold as the Certifications", "Kavanagh, 1816 as the Described by"), or None."""
+    link = _LINK_BEFORE.search(question, 0, span.start)
+    if link is None:
+        return None
+    at = link.start()
+    for start, end, content in quoted:
+        if end == at:
+            return content, start, end
+    lo = max(0, at - MAX_CHARS)
+    starts = [lo + m.end() for m in re.finditer(r"(?:[,;—]|:(?=\s)|\band\b|\bwith\b|\bvalues?\b|\bare\b)\s*",
+                                                question[lo:at])]
+    found = None  # the farthest start that reads as one value: "The Hidden Voyage: Remastered for title"
+    for start in starts:
+        if start < at and _opens(question, start, ends):
+            value = _unquoted(question[start:at], words=True, strong=True)  # in a list: "The Hidden Voyage"
+            if value is not None:
+                found = (value, start, at)
+                break
+    return found
+
+
+def stated_record(question: str, columns: list[str], table: str = "") -> dict[str, str]:
+    """The value the question states for each header it pairs with exactly one (module doc);
+    ``table``, the table's name, may end the last value ("... Safety to <table>")."""
+    text = norm(question)
+    if len(text) != len(question) or not columns:
+        return {}
+    names = {c.lower() for c in columns}
+    quoted = [q for q in _quoted(question) if q[2].strip().lower() not in names]
+    tables = [m.span() for m in re.finditer(re.escape(norm(table)), text)] if table.strip() else []
+    inside = [(start, end) for start, end, _ in quoted] + tables
+    spans = [s for s in mentions(text, columns)  # not in a quoted value ('Madison High School') nor the table's name
+             if not any(start <= s.start and s.end <= end for start, end in inside)]
+    starts = {s.start for s in spans} | {s.start - 1 for s in spans}  # a header may be quoted
+    ends = {s.end for s in spans} | {s.end + 1 for s in spans}
+    found: dict[str, set[str]] = {}
+    taken: list[tuple[int, int]] = []
+    for span in spans:
+        if any(start < span.start and span.end <= end for start, end in taken):
+            continue  # a header's words inside a value: "Deerton Museum of Local History"
+        after = _after(question, span, quoted, starts, {start for start, _ in tables})
+        for value in (after, _before(question, span, quoted, ends)):
+            if value is not None:
+                found.setdefault(span.column, set()).add(value[0])
+                taken.append((value[1], value[2]))
+    return {column: next(iter(values)) for column, values in found.items() if len(values) == 1}
+
+
+def _insert_row(stmt: exp.Expression,
+                schema: dict[str, list[str]]) -> tuple[str, list[str], list[exp.Expression]] | None:
+    """(table, listed or all columns, values) of a one-row INSERT into a known table, or None."""
+    if not isinstance(stmt, exp.Insert) or not isinstance(stmt.expression, exp.Values) \
+            or len(stmt.expression.expressions) != 1:
+        return None
+    target = stmt.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table) or table.name not in schema:
+        return None
+    known = {c.lower(): c for c in schema[table.name]}
+    listed = [e.name for e in target.expressions] if isinstance(target, exp.Schema) else list(schema[table.name])
+    if any(name.lower() not in known for name in listed):
+        return None  # an unknown column is another rule's
+    row = stmt.expression.expressions[0]
+    values = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
+    return table.name, [known[name.lower()] for name in listed], values
+
+
+def _held(value: str, stated: str, question: str) -> bool:
+    """Whether ``value`` must be written as ``stated``: a quoted value exactly (with or without
+    its own double quotes, which may belong to it: "A Voyage"); a number unless the two differ in
+    spaces and punctuation alone ('4 - 3' for "4-3") or the value ends with it ("Kavanagh, 1816":
+    an unquoted list cannot tell); plain words when they differ in letter case alone or the
+    question nowhere writes them (spaces and punctuation aside)."""
+    if value in (stated, f'"{stated}"'):
+        return False
+    if _is_quoted(stated, question):
+        return True
+    if _NUMBER.fullmatch(stated):
+        return _plain(value) != _plain(stated) and not re.search(r"(?<![\w.])" + re.escape(stated) + "$", value)
+    return value.lower() == stated.lower() or _plain(value) not in _plain(question)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _is_quoted(value: str, question: str) -> bool:
+    return any(content == value for _, _, content in _quoted(question))
+
+
+def _in_quotes(peek: Peek | None, table: str, column: str) -> bool:
+    """Whether a row of ``table`` holds a ``column`` value in double quotes ('"Northern Stations"')."""
+    if peek is None:
+        return False
+    query = exp.select("COUNT(*)").from_(exp.Table(this=exp.to_identifier(table, quoted=True))).where(
+        exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string('"%"')))
+    return bool(peek_count(peek, query.sql(dialect="mysql")))
+
+
+def _written(stated: str, question: str, given: list[str], others: set[str], quoted_column: bool) -> str:
+    """The form of the ``stated`` value to write. A value the question puts in double quotes keeps
+    them where the INSERT wrote them so or the column's cells have them (the quotes of an episode
+    title are the title's: "Northern Stations"). An unquoted value read from a list may have lost
+    its beginning or its end ('Remastered' for "The Hidden Voyage: Remastered for title"): the
+    INSERT's own value that contains it, is written in the question and is stated for no other
+    column is kept."""
+    if _is_quoted(stated, question):
+        double = f'"{stated}"'
+        if stated in given:
+            return stated
+        return double if double in given or (quoted_column and double in question) else stated
+    longer = [v for v in given if v != stated and stated in v and v not in others and _plain(v) in _plain(question)]
+    return longer[0] if len(longer) == 1 else stated
+
+
+def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
+                    peek: Peek | None = None) -> Finding | None:
+    """An INSERT whose values differ from the ones the question states for their columns (module
+    doc), as a repairable finding that writes them; None when there is none. ``peek`` reads the
+    table for the form of a value in double quotes (:func:`_written`)."""
+    row = _insert_row(stmt, schema)
+    if row is None or not question.strip():
+        return None
+    table, columns, values = row
+    if len(columns) != len(values):
+        return None  # the value count is ``insert_value_count``'s, repaired by :func:`rebuilt_insert`
+    record = stated_record(question, schema[table], table)
+    wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True))
+             if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
+             and _held(_text(v), record[c], question)]
+    if not wrong:
+        return None
+    fixed = stmt.copy()
+    cells = _cells(fixed)
+    first = wrong[0]
+    for i in wrong:
+        given = [_text(values[i])]
+        form = _written(record[columns[i]], question, given, set(), _in_quotes(peek, table, columns[i]))
+        cells[i].replace(exp.Literal.string(form))
+    stated = record[columns[first]]
+    feedback = render("rule_sql_insert_stated", column=columns[first], value=clip(_text(values[first]), 80),
+                      stated=clip(stated, 80))
+    return Finding("insert_not_as_stated", feedback,
+                   {"table": table, "column": columns[first], "value": _text(values[first])[:200],
+                    "stated": stated[:200], "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
+
+
+def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
+                   peek: Peek | None = None) -> str | None:
+    """The INSERT written with one stated value per listed column (in the form :func:`_written`
+    picks), when its value count is wrong and the question states every listed column's value;
+    None otherwise."""
+    row = _insert_row(stmt, schema)
+    if row is None or not question.strip():
+        return None
+    table, columns, values = row
+    record = stated_record(question, schema[table], table)
+    if len(columns) == len(values) or not all(c in record for c in columns):
+        return None
+    given = list(dict.fromkeys(_text(v) for v in values))
+    written = [_written(record[c], question, given, {record[o] for o in record if o != c},
+                        _in_quotes(peek, table, c)) for c in columns]
+    fixed = stmt.copy()
+    fixed.expression.expressions[0].replace(exp.Tuple(expressions=[exp.Literal.string(w) for w in written]))
+    return fixed.sql(dialect="mysql") + ";"
+
+
+def _cells(stmt: exp.Expression) -> list[exp.Expression]:
+    row = stmt.expression.expressions[0]
+    return list(row.expressions) if isinstance(row, exp.Tuple) else [row]
+
+
+def _text(value: exp.Expression) -> str:
+    if isinstance(value, exp.Null):
+        return ""
+    if isinstance(value, exp.Neg):
+        return "-" + _text(value.this)
+    return str(value.this) if isinstance(value, exp.Literal) else value.sql(dialect="mysql")

@@ -1,0 +1,158 @@
+"""An INSERT writes the record the question states (``_sql_record``): the values read from
+header–value lists, the mismatch rule and its repair, the rebuilt row for a wrong value count; on
+dev tables and on a scan of generated tasks."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.agents.checkers._sql_record import record_mismatch, stated_record
+from cmat.agents.checkers._sql_text import Finding
+from cmat.envs.base import Task
+from cmat.envs.dbbench.data import default_dev_path, load_dbbench
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks import generate_tasks
+
+FULL = SQLRuleChecker()
+DOCTOR_WHO = ["Episode #", "Original airdate (UK)", "Episode title", "Doctor Who episode", "Webcast link"]
+
+
+@pytest.mark.parametrize(("question", "columns", "table", "expected"), [
+    ("Insert a new row into the 'Doctor Who Episodes' table with the following values: Episode # as 'S4', "
+     "Original airdate (UK) as '30 June 2007', Episode title as '\"Doctor Who Confidential: Music and Monsters\"', "
+     "Doctor Who episode as 'Episodes 1-13', and Webcast link as 'N/A'.", DOCTOR_WHO, "Doctor Who Episodes",
+     {"Episode #": "S4", "Original airdate (UK)": "30 June 2007",
+      "Episode title": '"Doctor Who Confidential: Music and Monsters"', "Doctor Who episode": "Episodes 1-13",
+      "Webcast link": "N/A"}),
+    ("Insert a new record with the values of position 10, club 'FK Trakai', games played 18, and points 29.",
+     ["Position", "Club", "Games played", "Points"], "", {"Position": "10", "Club": "FK Trakai",
+                                                          "Games played": "18", "Points": "29"}),
+    ("Insert 'Madison High School' into 'School Location Table' with values 'San Diego' for 'Location', "
+     "'1980' for 'Date moved'.", ["School", "Location", "Date moved"], "School Location Table",
+     {"Location": "San Diego", "Date moved": "1980"}),
+    ("Add a new species with Fulvia maculata as the Species, Kavanagh, 1816 as the Described by and 2580 as "
+     "the Population estimate.", ["Species", "Described by", "Population estimate"], "",
+     {"Species": "Fulvia maculata", "Described by": "Kavanagh, 1816", "Population estimate": "2580"}),
+    ("Append a player with pick: 38, college: Quarrybrook Polytechnic and position: Safety to Dunvale "
+     "Albion draft picks.", ["Pick", "College", "Position"], "Dunvale Albion draft picks",
+     {"Pick": "38", "College": "Quarrybrook Polytechnic", "Position": "Safety"}),
+    ("Append a game with Year set to 2010; Game set to A River in Hartcombe II; Metascore set to 89 to "
+     "Best-selling games of 1976.", ["Game", "Year", "Metascore"], "Best-selling games of 1976",
+     {"Year": "2010", "Game": "A River in Hartcombe II", "Metascore": "89"}),
+])
+def test_stated_record_reads_header_value_lists(question: str, columns: list[str], table: str,
+                                                expected: dict[str, str]) -> None:
+    assert stated_record(question, columns, table) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "On 14 February 1917, the Romanian ship named Uranus with a tonnage of 1,429 was sunk.",
+    "The Surname Ranking table is being updated with data for the surname Hedlund.",
+    "The game result for Game 16 in October against the San Jose Sharks was recorded.",
+    "Record the achievement of Jalani Sidek at All England Open in 1990 for Men's Doubles event at Birmingham.",
+    "Add Transfers set to Green, Teal lines, Authority = Mensah, 1835, Player = Marcel G. Yilmaz; Stop = X.",
+])
+def test_stated_record_reads_no_value_from_a_sentence_or_an_ambiguous_list(question: str) -> None:
+    """Prose states no header's value, and an unquoted value with a separator of its own is not cut
+    short ('Green', 'Mensah', 'Marcel G'): where the reading is not unambiguous, nothing is read."""
+    columns = ["Tonnage", "Surname", "Game", "Event", "Transfers", "Authority", "Player", "Fate", "Name"]
+    whole = {"Transfers": "Green, Teal lines", "Authority": "Mensah, 1835", "Player": "Marcel G. Yilmaz"}
+    for column, value in stated_record(question, columns).items():
+        assert whole.get(column) == value, (column, value)
+
+
+@pytest.fixture()
+def doctor_who() -> Iterator[tuple[Task, DBBenchEnv]]:
+    task = next(t for t in load_dbbench(default_dev_path()) if "Doctor Who Confidential" in t.data["description"])
+    env = DBBenchEnv()
+    env.reset(task)
+    yield task, env
+    env.close()
+
+
+def _check(task: Task, env: DBBenchEnv, sql: str, checker: SQLRuleChecker = FULL) -> tuple[Finding | None, str]:
+    reply = f"Let me insert it.\nAction: Operation\n```sql\n{sql}\n```"
+    ctx = CheckContext(task, task.data["description"], [], reply, env.parse(reply), env.name, env.schema(),
+                       env.dry_run, env.peek)
+    finding = checker.find(ctx)
+    fixed = checker.revise(ctx, finding) if finding else ""
+    return finding, env.parse(fixed).content.strip() if fixed else ""
+
+
+def _judged(task: Task, sql: str) -> bool:
+    env = DBBenchEnv()
+    env.reset(task)
+    env.step(f"x\nAction: Operation\n```sql\n{sql}\n```")
+    env.step('Action: Answer\nFinal Answer: ["done"]')
+    correct = env.evaluate().correct
+    env.close()
+    return correct
+
+
+def test_dev_insert_with_dropped_quotes_and_a_wrong_value_is_repaired(doctor_who: tuple[Task, DBBenchEnv]) -> None:
+    """Dev task 32 as the update adapter wrote it: the title without its double quotes and 'N/A' for
+    the Doctor Who episode. Both are written as the question states them, and the table is right."""
+    task, env = doctor_who
+    columns = ", ".join(f"`{c}`" for c in DOCTOR_WHO)
+    sql = (f"INSERT INTO `Doctor Who Episodes` ({columns}) VALUES ('S4', '30 June 2007', "
+           "'Doctor Who Confidential: Music and Monsters', 'N/A', 'N/A');")
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "insert_not_as_stated"
+    assert "'\"Doctor Who Confidential: Music and Monsters\"', 'Episodes 1-13', 'N/A'" in fixed
+    assert _judged(task, fixed)
+    assert _check(task, env, sql, SQLRuleChecker(check_record=False))[0] is None  # the switch
+    gold = parse_statement(task.data["label"][0])
+    assert gold is not None and record_mismatch(gold, task.data["description"], env.schema()) is None
+
+
+def test_dev_insert_with_a_wrong_value_count_is_rebuilt(doctor_who: tuple[Task, DBBenchEnv]) -> None:
+    task, env = doctor_who
+    columns = ", ".join(f"`{c}`" for c in DOCTOR_WHO)
+    sql = f"INSERT INTO `Doctor Who Episodes` ({columns}) VALUES ('S4', '30 June 2007', 'N/A', 'N/A');"
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "insert_value_count" and finding.details["repairable"]
+    assert _judged(task, fixed)
+    off, unfixed = _check(task, env, sql, SQLRuleChecker(check_record=False))
+    assert off is not None and off.rule == "insert_value_count" and not unfixed
+
+
+def test_dev_gold_inserts_pass() -> None:
+    for task in load_dbbench(default_dev_path()):
+        if task.type != "INSERT":
+            continue
+        env = DBBenchEnv()
+        env.reset(task)
+        gold = parse_statement(task.data["label"][0])
+        assert gold is not None
+        assert record_mismatch(gold, task.data["description"], env.schema(), env.peek) is None, task.id
+        env.close()
+
+
+def test_scan_gold_inserts_pass_and_every_repair_is_right() -> None:
+    """The record scan of ``scripts/scan_change_rules.py`` on a seed used nowhere else (97): no gold
+    statement is rejected, almost every stated value is read right, and every repair of a gold INSERT
+    with a value changed or with one value too few or too many writes the gold table."""
+    spec = importlib.util.spec_from_file_location("scan_change_rules", Path(__file__).parents[2] / "scripts" /
+                                                  "scan_change_rules.py")
+    assert spec is not None and spec.loader is not None
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    counts: Counter[str] = Counter()
+    rng = random.Random(97)
+    for style in ("plain", "crowd"):
+        scan.scan(generate_tasks(40, seed=97, types=["INSERT"], style=style), rng, counts)
+    assert counts["gold.statements"] == 80 and counts["gold.rejected"] == 0
+    assert counts["record.right"] >= 0.9 * counts["record.columns"]
+    assert counts["record.wrong"] <= 0.02 * counts["record.columns"]
+    for name in ("insert_stated", "insert_rebuilt"):
+        assert counts[f"{name}.repaired_right"] >= 0.7 * counts[f"{name}.cases"], name
+        assert counts[f"{name}.repaired_wrong"] == 0, name
