@@ -215,6 +215,8 @@ class SQLRuleChecker(FindingChecker):
             yield change_matches_nothing(stmt, ctx.peek, ctx.schema)
         if self.check_inserts and ctx.peek is not None:
             yield insert_of_existing_row(stmt, question, ctx.peek, ctx.schema)
+        if self.check_record:  # after the inserts rule: an INSERT that should be an UPDATE is that rule's
+            yield record_mismatch(stmt, question, ctx.schema, ctx.peek)
         if self.check_sets:
             yield value_not_as_quoted(stmt, question)
             if ctx.peek is not None:
@@ -230,8 +232,6 @@ class SQLRuleChecker(FindingChecker):
             yield value_on_other_column(stmt, question, ctx.schema)
             yield set_value_on_other_column(stmt, question, ctx.schema)
             yield insert_value_on_other_column(stmt, question, ctx.schema)
-        if self.check_record:
-            yield record_mismatch(stmt, question, ctx.schema, ctx.peek)
         if self.check_operators:
             yield operator_not_stated(stmt, question, ctx.schema)
 
