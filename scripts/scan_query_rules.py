@@ -13,6 +13,9 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``swapped``: a gold query that selects one column, with that column and the column of one of
   its `column` = value conditions swapped: caught by the lookup rule's ``columns_swapped``, and
   its repairs judged the same way;
+* ``part``: a gold query with the value of a `column` = 'value' condition cut to its longest word
+  (four letters or more): caught by the lookup rule's ``value_part_of_cells`` when that word is
+  part of one cell only, and its repairs (`column` LIKE '%word%') judged the same way;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -80,6 +84,12 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
             pair = node.parent
             pair.replace(pair.expression if pair.this is node else pair.this)
             _repair(env, task, counts, "mentions", "value_not_used", dropped.sql(dialect="mysql"), gold_sql)
+            cut = gold.copy()
+            literal = list(cut.find_all(exp.EQ))[index].expression
+            words = sorted(re.findall(r"[A-Za-z]{4,}", str(literal.this)), key=len, reverse=True)
+            if len(str(literal.this).split()) > 1 and words:
+                literal.replace(exp.Literal.string(words[0]))
+                _repair(env, task, counts, "part", "value_part_of_cells", cut.sql(dialect="mysql"), gold_sql)
         env.close()
 
 

@@ -169,10 +169,35 @@ def test_scan_gold_queries_pass_and_every_dropped_value_is_restored_right() -> N
         scan.scan(scan._query_tasks(entries), counts, "gold", corrupt=True)
     dev = [t for t in load_dbbench(default_dev_path()) if t.type in SELECT_TYPES]
     scan.scan(dev, counts, "dev_gold", corrupt=False)
-    new = ("value_not_used", "value_not_as_stored", "count_for_value", "columns_swapped", "empty_result")
+    new = ("value_not_used", "value_not_as_stored", "count_for_value", "columns_swapped", "empty_result",
+           "value_part_of_cells")
     assert not [k for k in counts if k.endswith(new)], counts
     assert counts["gold.statements"] > 100 and counts["dev_gold.statements"] >= 10
     assert counts["mentions.caught"] >= 20 and counts["mentions.repaired_wrong"] == 0, counts
     assert counts["mentions.repaired_right"] == counts["mentions.caught"]
     assert counts["swapped.caught"] >= 50 and counts["swapped.repaired_right"] == counts["swapped.caught"], counts
+    assert counts["part.caught"] >= 10 and counts["part.repaired_right"] == counts["part.caught"], counts
+
+
+@pytest.fixture()
+def wrestlers() -> Iterator[tuple[Task, DBBenchEnv]]:
+    yield from _dev_env("title reign in 1992")
+
+
+def test_a_year_that_is_part_of_dates_is_compared_with_like(wrestlers: tuple[Task, DBBenchEnv]) -> None:
+    """Dev task 6 as the update adapter wrote it: '1992' compared with `=` on `Reigns:`; no cell is
+    '1992', the dates of `Date:` contain it. The repair compares `Date:` LIKE '%1992%', which finds
+    the one wrestler; a value no cell contains, or one held whole, is left alone."""
+    task, env = wrestlers
+    finding, fixed = _check(task, env, "SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Reigns:` = '1992';")
+    assert finding is not None and finding.rule == "value_part_of_cells"
+    assert fixed == "SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Date:` LIKE '%1992%';"
+    assert env.peek(fixed) == [("Dick Murdoch",)]
+    for sql in ("SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Date:` = '1874';",
+                "SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Wrestler:` = 'Dick Murdoch';"):
+        found, _ = _check(task, env, sql)
+        assert found is None or found.rule != "value_part_of_cells", sql
+    off = SQLRuleChecker(check_lookup=False)
+    found, _ = _check(task, env, "SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Reigns:` = '1992';", off)
+    assert found is None or found.rule != "value_part_of_cells"
 

@@ -22,6 +22,14 @@ Before that, the value's own column is read for the value as the table stores it
 differs from the value only in punctuation and spacing ('"Don't Cry for Me Argentina"', with the
 quotes of a song title, for 'Don''t Cry for Me Argentina') is the value, when it is the only such
 cell (``value_not_as_stored``); with ``--repair`` the Checker writes the cell's text instead.
+
+Last, a value that no cell of the table holds whole may be part of cells: the year of "who had
+a title reign in 1992?" is part of the dates of a `Date` column ('January 6, 1992'), which a
+small model compares with `=` (on any column), matching nothing. When the value is written as a
+whole word inside cells of exactly one column, and no cell of any column is the value, the
+condition is rejected (``value_part_of_cells``); with ``--repair`` it becomes `column` LIKE
+'%value%'. A year (four digits) may be part of many cells; a text value (three or more
+characters with a letter) must be part of exactly one distinct cell, which it then names.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from cmat.agents.templates import clip, render
 
 MAX_COLUMNS = 40  # a wider table is not searched column by column
 MAX_STORED = 20  # cells containing the value that are read to find its stored form
+_YEAR = re.compile(r"(1[0-9]|20)\d\d")
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -137,4 +146,54 @@ def columns_swapped(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str
                               table=table.name)
             return Finding("columns_swapped", feedback, {"name": column.name, "target": wanted, "value": value[:200],
                            "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
+    return None
+
+
+def _cells_with_part(peek: Peek, table: exp.Table, column: str, value: str) -> list[str] | None:
+    """The distinct cells of ``column`` that write ``value`` as a whole word among others (at most
+    :data:`MAX_STORED`; None when there are more or they cannot be read)."""
+    rows = peek(exp.select(exp.column(column, quoted=True)).distinct().from_(table.copy()).where(
+        exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string(f"%{value}%"))
+    ).limit(MAX_STORED + 1).sql(dialect="mysql"))
+    if rows is None or len(rows) > MAX_STORED:
+        return None
+    word = re.compile(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])")
+    return [str(r[0]) for r in rows if r and r[0] is not None and str(r[0]).strip().lower() != value.lower()
+            and word.search(str(r[0]).lower())]
+
+
+def value_part_of_cells(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
+    """The first `column` = value condition of a query whose value no cell holds whole and the
+    cells of exactly one column hold as a word (module doc), as a finding whose repair compares
+    with LIKE; None when there is none or nothing can be read."""
+    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
+    if not isinstance(stmt, exp.Select) or len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+        return None
+    table, columns = tables[0], schema[tables[0].name]
+    for clause in condition_clauses(stmt):
+        for node in clause.find_all(exp.EQ):
+            column, literal = node.args.get("this"), node.args.get("expression")
+            if not isinstance(column, exp.Column) or not isinstance(literal, exp.Literal):
+                continue
+            value = str(literal.this).strip()
+            year = bool(_YEAR.fullmatch(value))
+            if not year and (not literal.is_string or len(value) < 3 or not any(ch.isalpha() for ch in value)):
+                continue
+            if any(count_equal(peek, table, c, value) != 0 for c in columns):
+                continue  # held whole somewhere (or not countable): the other lookups' case
+            parts = {c: _cells_with_part(peek, table, c, value) for c in columns}
+            if any(found is None for found in parts.values()):
+                continue
+            holders = [c for c, found in parts.items() if found]
+            if len(holders) != 1 or (not year and len(parts[holders[0]] or []) != 1):
+                continue
+            target = holders[0]
+            example = (parts[target] or [""])[0]
+            fixed = stmt.copy()
+            twin = next(n for n in fixed.find_all(exp.EQ) if n == node)
+            twin.replace(exp.Like(this=exp.column(target, quoted=True), expression=exp.Literal.string(f"%{value}%")))
+            feedback = render("rule_sql_value_part", value=clip(value, 80), used=column.name, column=target,
+                              example=clip(example, 80), table=table.name)
+            return Finding("value_part_of_cells", feedback, {"name": column.name, "target": target,
+                           "value": value[:200], "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
     return None

@@ -34,7 +34,7 @@ from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row
-from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column
+from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column, value_part_of_cells
 from cmat.agents.checkers._sql_mentions import value_not_used
 from cmat.agents.checkers._sql_numbers import number_not_used
 from cmat.agents.checkers._sql_pairing import (
@@ -251,6 +251,8 @@ class SQLRuleChecker(FindingChecker):
         if self.check_lookup:
             yield columns_swapped(stmt, peek, ctx.schema)
             yield value_in_other_column(stmt, peek, ctx.schema)
+            if ctx.task.type not in MUTATION_TYPES:  # a query of a task that changes the table explores it
+                yield value_part_of_cells(stmt, peek, ctx.schema)
         # Query tasks only: a query run while changing a table explores it, it does not answer.
         if ctx.task.type in MUTATION_TYPES:
             return
