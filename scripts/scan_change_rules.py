@@ -143,7 +143,7 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
         bad = rng.choice([v for v in variants if v != values[i]] or [f"{names[i]} {values[i]}"])
         changed = gold.copy()
         changed.expression.expressions[0].expressions[i].replace(exp.Literal.string(bad))
-        _try(counts, "insert_stated", "insert_not_as_stated", entry, env, task, changed)
+        _try(counts, "insert_stated", "value_not_as_stated", entry, env, task, changed)
     if len(cells) > 1:
         short = gold.copy()
         row = list(short.expression.expressions[0].expressions)

@@ -196,7 +196,7 @@ def test_a_value_written_shorter_than_the_question_quotes_it_is_written_as_quote
     short = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', 'Purple', '700');"
     right = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', 'Purple+', '700');"
     # the record rule (``_sql_record``) reads 'Purple+' as the Line the question states and comes first
-    assert episode.repaired(short) == ("insert_not_as_stated", right)
+    assert episode.repaired(short) == ("value_not_as_stated", right)
     rule, fixed = episode.repaired(short, SQLRuleChecker(check_record=False))
     assert rule == "value_not_as_quoted"
     assert fixed == right

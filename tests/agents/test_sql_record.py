@@ -106,7 +106,7 @@ def test_dev_insert_with_dropped_quotes_and_a_wrong_value_is_repaired(doctor_who
     sql = (f"INSERT INTO `Doctor Who Episodes` ({columns}) VALUES ('S4', '30 June 2007', "
            "'Doctor Who Confidential: Music and Monsters', 'N/A', 'N/A');")
     finding, fixed = _check(task, env, sql)
-    assert finding is not None and finding.rule == "insert_not_as_stated"
+    assert finding is not None and finding.rule == "value_not_as_stated"
     assert "'\"Doctor Who Confidential: Music and Monsters\"', 'Episodes 1-13', 'N/A'" in fixed
     assert _judged(task, fixed)
     assert _check(task, env, sql, SQLRuleChecker(check_record=False))[0] is None  # the switch
@@ -156,3 +156,31 @@ def test_scan_gold_inserts_pass_and_every_repair_is_right() -> None:
     for name in ("insert_stated", "insert_rebuilt"):
         assert counts[f"{name}.repaired_right"] >= 0.7 * counts[f"{name}.cases"], name
         assert counts[f"{name}.repaired_wrong"] == 0, name
+
+
+def test_dev_update_with_values_on_the_wrong_columns_and_a_header_for_its_row_is_repaired() -> None:
+    """Dev task 40 as the update adapter wrote it: "... named Ballarat FL from Creswick with 5 wins,
+    3 byes, 8 losses, 2 draws ..." as SET `Losses` = '3', `Draws` = '8' WHERE `Ballarat FL` =
+    'Ballarat FL'. The locate rule finds the row (the 'Ballarat' row is only the header's name in
+    the question) and the strict record reading puts 8 and 2 back; the table is the gold one."""
+    task = next(t for t in load_dbbench(default_dev_path()) if "from Creswick" in t.data["description"])
+    env = DBBenchEnv()
+    env.reset(task)
+    sql = ("UPDATE `Football Team Results` SET `Wins` = '5', `Byes` = '3', `Losses` = '3', `Draws` = '8', "
+           "`Against` = '1305' WHERE `Ballarat FL` = 'Ballarat FL';")
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "row_located"
+    assert fixed == ("UPDATE `Football Team Results` SET `Wins` = '5', `Byes` = '3', `Losses` = '8', `Draws` = '2', "
+                     "`Against` = '1305' WHERE `Ballarat FL` = 'Creswick';")
+    assert _judged(task, fixed)
+    env.close()
+
+
+def test_the_strict_reading_for_an_update_skips_the_row_it_names() -> None:
+    """"Change the country of Central Park Tower to Canada": the row, not a value; only ":", "=",
+    "set to" and numbers in a list are read for an UPDATE."""
+    columns = ["Building", "Country", "Wins", "Byes"]
+    assert stated_record("Change the country of Central Park Tower to Canada.", columns, strict=True) == {}
+    assert stated_record("For Central Park Tower set Country = Canada.", columns, strict=True) == {"Country": "Canada"}
+    assert stated_record("Update the team with 5 wins, 3 byes.", columns, strict=True) == {"Wins": "5", "Byes": "3"}
+    assert stated_record("It had 8 byes over the years.", columns, strict=True) == {}

@@ -37,7 +37,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count, table_rows
 from cmat.agents.checkers._sql_compare import stated_operator
 from cmat.agents.checkers._sql_inserts import speaks_of_change
-from cmat.agents.checkers._sql_pairing import norm
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm
 from cmat.agents.checkers._sql_sets import written_literals
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
@@ -47,8 +47,12 @@ _REMOVE_WORDS = re.compile(r"\b(delet\w*|remov\w*|drop\w*|eras\w*|eliminat\w*|pu
 _SMALL_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?")
 
 
-def _in_question(question: str, value: str) -> bool:
-    return re.search(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question) is not None
+def _in_question(question: str, value: str, headers: list[Span] | None = None) -> bool:
+    """Whether ``question`` writes ``value`` as whole words, somewhere other than inside the
+    place where it names a header (``headers``): "the team named Ballarat FL" names the header
+    `Ballarat FL`, not a row 'Ballarat'."""
+    return any(not any(h.start <= m.start() and m.end() <= h.end for h in headers or [])
+               for m in re.finditer(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question))
 
 
 def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
@@ -58,13 +62,14 @@ def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
     found: list[tuple[int, str, str]] = []
     group = False
     text, normal = question.lower(), norm(question)
+    headers = mentions(normal, columns) if len(normal) == len(text) else []
     for j, column in enumerate(columns):
         cells = [str(r[j]).strip() if j < len(r) and r[j] is not None else "" for r in rows]
         counts = Counter(c.lower() for c in cells)
         key = all(n == 1 for c, n in counts.items() if c) and len(rows) > 1
         for i, cell in enumerate(cells):
             low = cell.lower()
-            if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _in_question(text, low):
+            if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _in_question(text, low, headers):
                 continue
             if counts[low] > 1 or stated_operator(normal, cell) not in ("=", None):
                 group = True  # rows that share it, or a bound: "Votes cast beneath 23628"

@@ -122,8 +122,9 @@ def _unquoted(value: str, *, words: bool, strong: bool = False) -> str | None:
 
 
 def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
-           tables: set[int]) -> tuple[str, int, int] | None:
-    """(value, start, end) written right after the header at ``span``, or None."""
+           tables: set[int], strict: bool = False) -> tuple[str, int, int] | None:
+    """(value, start, end) written right after the header at ``span``, or None; ``strict``: after
+    ":", "=" or "set to" only."""
     at = span.end
     if at < len(question) and question[at] in "'\"" and span.start > 0 and question[span.start - 1] == question[at]:
         at += 1  # the header itself in quotes: 'Rank' is '7'
@@ -131,6 +132,8 @@ def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
     linked = " ".join((link.group("words") or "").split()) if link else ""
     strong = bool(link and (link.group("sign") or linked.endswith(" to")))  # "Game = ...", "Game set to ..."
     words = strong or linked in _WORD_LINKS
+    if strict and not strong:
+        return None
     at = link.end() if link else at
     for start, end, content in quoted:
         if start == at:
@@ -151,12 +154,14 @@ def _with_abbreviation(question: str, end: int, value: str) -> str:
     return value + "." if question[end : end + 1] == "." and last in _ABBREVIATIONS else value
 
 
-def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int]) -> tuple[str, int, int] | None:
+def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int],
+            strict: bool = False) -> tuple[str, int, int] | None:
     """(value, start, end) written right before the header at ``span`` ("'S4' for Episode #",
-    "Gold as the Certifications", "Kavanagh, 1816 as the Described by"), or None."""
+    "Gold as the Certifications", "Kavanagh, 1816 as the Described by", "5 wins"), or None;
+    ``strict``: a number in a list only ("with 5 wins, 3 byes")."""
     link = _LINK_BEFORE.search(question, 0, span.start)
-    if link is None:
-        return None
+    if link is None or strict:
+        return _number_before(question, span, ends)
     at = link.start()
     for start, end, content in quoted:
         if end == at:
@@ -174,9 +179,21 @@ def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int]) -> 
     return found
 
 
-def stated_record(question: str, columns: list[str], table: str = "") -> dict[str, str]:
+def _number_before(question: str, span: Span, ends: set[int]) -> tuple[str, int, int] | None:
+    """A number written right before its header, in a list ("with 5 wins, 3 byes, 8 losses"), as
+    (value, start, end); None elsewhere ("over 8 home games" opens no list)."""
+    number = re.search(r"(?<![\w.,])(" + _NUMBER.pattern + r")\s+$", question[: span.start])
+    if number is None or not _opens(question, number.start(1), ends) \
+            or re.search(r"\d,\s*$", question[: number.start(1)]):
+        return None
+    return number.group(1), number.start(1), number.end(1)
+
+
+def stated_record(question: str, columns: list[str], table: str = "", strict: bool = False) -> dict[str, str]:
     """The value the question states for each header it pairs with exactly one (module doc);
-    ``table``, the table's name, may end the last value ("... Safety to <table>")."""
+    ``table``, the table's name, may end the last value ("... Safety to <table>"). ``strict``
+    (for an UPDATE, whose question also names the row to change: "the country of Central Park
+    Tower") reads only values after ":", "=" or "set to", and numbers in a list ("5 wins")."""
     text = norm(question)
     if len(text) != len(question) or not columns:
         return {}
@@ -193,8 +210,8 @@ def stated_record(question: str, columns: list[str], table: str = "") -> dict[st
     for span in spans:
         if any(start < span.start and span.end <= end for start, end in taken):
             continue  # a header's words inside a value: "Deerton Museum of Local History"
-        after = _after(question, span, quoted, starts, {start for start, _ in tables})
-        for value in (after, _before(question, span, quoted, ends)):
+        after = _after(question, span, quoted, starts, {start for start, _ in tables}, strict)
+        for value in (after, _before(question, span, quoted, ends, strict)):
             if value is not None:
                 found.setdefault(span.column, set()).add(value[0])
                 taken.append((value[1], value[2]))
@@ -270,16 +287,17 @@ def _written(stated: str, question: str, given: list[str], others: set[str], quo
 
 def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
                     peek: Peek | None = None) -> Finding | None:
-    """An INSERT whose values differ from the ones the question states for their columns (module
-    doc), as a repairable finding that writes them; None when there is none. ``peek`` reads the
-    table for the form of a value in double quotes (:func:`_written`)."""
-    row = _insert_row(stmt, schema)
+    """An INSERT whose values, or an UPDATE whose SET values, differ from the ones the question
+    states for their columns (module doc; for an UPDATE the strict reading), as a repairable
+    finding that writes them; None when there is none. ``peek`` reads the table for the form of a
+    value in double quotes (:func:`_written`)."""
+    row = _insert_row(stmt, schema) or _update_sets(stmt, schema)
     if row is None or not question.strip():
         return None
     table, columns, values = row
     if len(columns) != len(values):
         return None  # the value count is ``insert_value_count``'s, repaired by :func:`rebuilt_insert`
-    record = stated_record(question, schema[table], table)
+    record = stated_record(question, schema[table], table, strict=isinstance(stmt, exp.Update))
     wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True))
              if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
              and _held(_text(v), record[c], question)]
@@ -293,11 +311,25 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
         form = _written(record[columns[i]], question, given, set(), _in_quotes(peek, table, columns[i]))
         cells[i].replace(exp.Literal.string(form))
     stated = record[columns[first]]
-    feedback = render("rule_sql_insert_stated", column=columns[first], value=clip(_text(values[first]), 80),
-                      stated=clip(stated, 80))
-    return Finding("insert_not_as_stated", feedback,
+    feedback = render("rule_sql_value_as_stated", column=columns[first], value=clip(_text(values[first]), 80),
+                      stated=clip(stated, 80), statement="UPDATE" if isinstance(stmt, exp.Update) else "INSERT")
+    return Finding("value_not_as_stated", feedback,
                    {"table": table, "column": columns[first], "value": _text(values[first])[:200],
                     "stated": stated[:200], "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
+
+
+def _update_sets(stmt: exp.Expression,
+                 schema: dict[str, list[str]]) -> tuple[str, list[str], list[exp.Expression]] | None:
+    """(table, SET columns, SET values) of an UPDATE of a known table whose SET writes only
+    literals to known columns, or None."""
+    if not isinstance(stmt, exp.Update) or not isinstance(stmt.this, exp.Table) or stmt.this.name not in schema:
+        return None
+    known = {c.lower(): c for c in schema[stmt.this.name]}
+    pairs = [(e.this, e.expression) for e in stmt.expressions if isinstance(e, exp.EQ)]
+    if len(pairs) != len(stmt.expressions) or not all(isinstance(c, exp.Column) and c.name.lower() in known
+                                                      for c, _ in pairs):
+        return None
+    return stmt.this.name, [known[c.name.lower()] for c, _ in pairs], [v for _, v in pairs]
 
 
 def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
@@ -321,6 +353,8 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
 
 
 def _cells(stmt: exp.Expression) -> list[exp.Expression]:
+    if isinstance(stmt, exp.Update):
+        return [e.expression for e in stmt.expressions]
     row = stmt.expression.expressions[0]
     return list(row.expressions) if isinstance(row, exp.Tuple) else [row]
 

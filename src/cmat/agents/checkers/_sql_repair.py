@@ -31,7 +31,7 @@ Schema = dict[str, list[str]]
 # Findings whose rule wrote the whole repaired statement itself (``details["fixed"]``).
 WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_value_on_other_column",
                  "value_not_as_quoted", "value_not_used", "value_not_as_stored",
-                 "count_for_value", "columns_swapped", "insert_not_as_stated", "insert_value_count",
+                 "count_for_value", "columns_swapped", "value_not_as_stated", "insert_value_count",
                  "value_part_of_cells")
 
 
