@@ -201,3 +201,15 @@ def test_a_year_that_is_part_of_dates_is_compared_with_like(wrestlers: tuple[Tas
     found, _ = _check(task, env, "SELECT `Wrestler:` FROM `Wrestler Title Reigns` WHERE `Reigns:` = '1992';", off)
     assert found is None or found.rule != "value_part_of_cells"
 
+
+
+def test_how_many_names_a_column_only_when_it_asks_for_its_value() -> None:
+    """"How many floors does ... have?" asks for the value of `Floors`; "How many Ceremony_year have a
+    Country of Paraguay?" and "How many match date are there ..." ask for a number of rows (seed 93's
+    query scan: three gold COUNT queries were rejected before this reading)."""
+    from cmat.agents.checkers._sql_counts import _named_after_how_many
+    columns = ["Name", "Floors", "Ceremony_year", "Country", "match date", "weeks at No. 1"]
+    assert _named_after_how_many("How many floors does the Capitol Square have?", columns) == "Floors"
+    assert _named_after_how_many("How many weeks did the song spend at No. 1?", columns) == "weeks at No. 1"
+    assert _named_after_how_many("How many Ceremony_year have a Country of Paraguay?", columns) is None
+    assert _named_after_how_many("How many match date are there when the score was 2-1?", columns) is None

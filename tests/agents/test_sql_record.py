@@ -184,3 +184,13 @@ def test_the_strict_reading_for_an_update_skips_the_row_it_names() -> None:
     assert stated_record("For Central Park Tower set Country = Canada.", columns, strict=True) == {"Country": "Canada"}
     assert stated_record("Update the team with 5 wins, 3 byes.", columns, strict=True) == {"Wins": "5", "Byes": "3"}
     assert stated_record("It had 8 byes over the years.", columns, strict=True) == {}
+
+
+def test_a_quoted_value_whose_own_quotes_were_read_with_it_is_not_quoted_twice() -> None:
+    """'""Voyage of the Summer Station""' in the question: the value is '"Voyage of the Summer
+    Station"', and a column whose cells are in quotes does not wrap it again (seed 93's scan)."""
+    from cmat.agents.checkers._sql_record import _written
+    question = 'Append an episode with Series # = "33", Episode title = ""Voyage of the Summer Station"".'
+    stated = stated_record(question, ["Series #", "Episode title"])["Episode title"]
+    assert stated == '"Voyage of the Summer Station"'
+    assert _written(stated, question, ["33"], set(), quoted_column=True) == stated

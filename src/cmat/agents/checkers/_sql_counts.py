@@ -38,10 +38,20 @@ def _named_after_how_many(question: str, columns: list[str]) -> str | None:
     for column in sorted(columns, key=lambda c: -len(c)):
         name = norm(column).split()
         if name and words[: len(name)] == name:
-            return column
+            return None if _counts_rows(words, len(name)) else column
         if len(name) > 1 and words[:1] == name[:1] and len(name[0]) >= 4 and len(words) > 1:
-            return column  # "how many weeks did ... spend" for `weeks at No. 1`
+            return None if _counts_rows(words, 1) else column  # "how many weeks did ... spend"
     return None
+
+
+def _counts_rows(words: list[str], start: int) -> bool:
+    """Whether the words from ``start`` on ask for a number of rows: "How many Ceremony_year have a
+    Country of Paraguay?", "How many match date are there when ..." ("are there" up to three words
+    later); not "how many floors does the capitol square have?"."""
+    if words[start : start + 2] in (["have", "a"], ["have", "an"], ["has", "a"], ["has", "an"]):
+        return True  # "... have a Country of Paraguay"
+    return any(words[i : i + 2] in (["are", "there"], ["were", "there"], ["is", "there"], ["was", "there"])
+               for i in range(start, start + 4))
 
 
 def _numeric(peek: Peek, table: exp.Table, column: str) -> bool:

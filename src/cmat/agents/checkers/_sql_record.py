@@ -278,8 +278,8 @@ def _written(stated: str, question: str, given: list[str], others: set[str], quo
     column is kept."""
     if _is_quoted(stated, question):
         double = f'"{stated}"'
-        if stated in given:
-            return stated
+        if stated in given or (stated.startswith('"') and stated.endswith('"')):
+            return stated  # as given, or its quotes already read with it (""Voyage"" in the question)
         return double if double in given or (quoted_column and double in question) else stated
     longer = [v for v in given if v != stated and stated in v and v not in others and _plain(v) in _plain(question)]
     return longer[0] if len(longer) == 1 else stated
