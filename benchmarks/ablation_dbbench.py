@@ -8,11 +8,19 @@ Configurations (each a resumable `cmat eval` run under ``--root``, default ``run
 * +reflection  — ``--reflection 1`` (gold-free triggers; lesson carried into the retry)
 * all          — rule checker + seeded memory + reflection
 
+With ``--repair`` the rule Checker also repairs what it can (``cmat eval --repair``, the shipped
+system's setting), and two more configurations measure memory and reflection on top of it:
+
+* +checker+memory      — rule checker (with repairs) + seeded memory
+* +checker+reflection  — rule checker (with repairs) + reflection
+
     python benchmarks/ablation_dbbench.py            # runs what is missing, then reports
     python benchmarks/ablation_dbbench.py --markdown # also prints the table for docs/results.md
     python benchmarks/ablation_dbbench.py --adapter runs/tune-quick/adapter   # the same five on a tuned model
     python benchmarks/ablation_dbbench.py --only plain,+checker               # a subset
     python benchmarks/ablation_dbbench.py --adapter runs/t/round-0/sft/adapter --tag t   # runs in ROOT/ablation-t
+    python benchmarks/ablation_dbbench.py --adapter adapters/smollm2-135m-dbbench-update --tag update --repair \
+        --only +checker+memory,+checker+reflection       # on top of the shipped system
 
 Greedy decoding makes every run independent of ``--concurrency`` (batched output equals
 sequential output); only the wall time changes.
@@ -51,23 +59,31 @@ def seeded_memory(root: Path) -> Path:
     return memory
 
 
-def configs(root: Path, tag: str = "") -> dict[str, dict[str, Any]]:
-    """The five configurations; ``tag`` names a separate set of runs (e.g. for an adapter)."""
+def configs(root: Path, tag: str = "", repair: bool = False) -> dict[str, dict[str, Any]]:
+    """The configurations; ``tag`` names a separate set of runs (e.g. for an adapter); ``repair``
+    lets the rule Checker repair (runs in a folder of their own, ``ROOT/ablation<tag>-repair``) and
+    adds the Checker-plus-one-mechanism configurations."""
     memory = seeded_memory(root)
-    runs = root / f"ablation{tag}"
+    runs = root / f"ablation{tag}{'-repair' if repair else ''}"
+    names = ("memory", "all", "checker-memory") if repair else ("memory", "all")
     copies = {}
-    for name in ("memory", "all"):  # each run writes its own lessons into its copy
-        copy = root / "memory" / f"ablation{tag}-{name}.sqlite"
+    for name in names:  # each run writes its own lessons into its copy
+        copy = root / "memory" / f"ablation{tag}{'-repair' if repair else ''}-{name}.sqlite"
         if not copy.exists():
             shutil.copy(memory, copy)
         copies[name] = str(copy)
-    return {
+    checker: dict[str, Any] = {"checker": "rule", "repair": True} if repair else {"checker": "rule"}
+    found = {
         "plain": {"out": str(root / "baseline") if not tag else str(runs / "plain")},
-        "+checker": {"out": str(runs / "checker"), "checker": "rule"},
+        "+checker": {"out": str(runs / "checker"), **checker},
         "+memory": {"out": str(runs / "memory"), "memory": copies["memory"]},
         "+reflection": {"out": str(runs / "reflection"), "reflection": 1},
-        "all": {"out": str(runs / "all"), "checker": "rule", "memory": copies["all"], "reflection": 1},
+        "all": {"out": str(runs / "all"), **checker, "memory": copies["all"], "reflection": 1},
     }
+    if repair:
+        found["+checker+memory"] = {"out": str(runs / "checker-memory"), **checker, "memory": copies["checker-memory"]}
+        found["+checker+reflection"] = {"out": str(runs / "checker-reflection"), **checker, "reflection": 1}
+    return found
 
 
 def row(name: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -101,17 +117,24 @@ def main() -> None:
     parser.add_argument("--tag", default=None, help="name of the adapter's set of runs (default: its parent folder)")
     parser.add_argument("--concurrency", type=int, default=32, help="episodes batched together (same results)")
     parser.add_argument("--only", default=None, help="comma-separated configurations to run (default: all)")
+    parser.add_argument("--repair", action="store_true",
+                        help="the rule Checker repairs too (cmat eval --repair); adds +checker+memory, "
+                             "+checker+reflection")
     args = parser.parse_args()
     tag = f"-{args.tag or Path(args.adapter).resolve().parent.name}" if args.adapter else ""
+    available = configs(Path(args.root), tag, args.repair)
     chosen = set(args.only.split(",")) if args.only else None
+    if chosen is not None and chosen - set(available):
+        parser.error(f"unknown configurations {sorted(chosen - set(available))}; choose from {', '.join(available)}")
     rows = []
-    for name, options in configs(Path(args.root), tag).items():
+    for name, options in available.items():
         if chosen is not None and name not in chosen:
             continue
         metrics = evaluate(EvalConfig(model="hf", adapter=args.adapter, concurrency=args.concurrency, **options),
                            progress=False)
         rows.append(row(name, metrics))
-    print(json.dumps({"benchmark": "ablation_dbbench", "adapter": args.adapter, "rows": rows}, indent=1))
+    print(json.dumps({"benchmark": "ablation_dbbench", "adapter": args.adapter, "repair": args.repair, "rows": rows},
+                     indent=1))
     if args.markdown:
         print(markdown(rows))
 

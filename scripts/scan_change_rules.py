@@ -11,6 +11,9 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
 * ``locate``: a gold UPDATE/DELETE whose condition is replaced by one on a random column with a
   value no row holds: repaired by the locate rule, right or wrong;
 * ``set_pairing``: a gold UPDATE with one SET column renamed to an unused column;
+* ``set_named``: a gold UPDATE with one SET column replaced by a name the table lacks (the
+  table's own name, or a placeholder: `column`, `value`, `New value`), repaired by the header the
+  question changes to that value (``_sql_sets.unknown_set_column``);
 * ``value_not_set``: a gold UPDATE with one of two or more SET values dropped;
 * ``insert_pairing``: a gold INSERT with one listed column replaced by an unlisted one or a
   duplicate of another;
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from collections import Counter
 from typing import Any
 
@@ -44,6 +48,7 @@ from cmat.tasks import generate_tasks
 from cmat.tasks.corrections import _insert_for_update
 
 CHECKER = SQLRuleChecker()
+VERBOSE = False  # --verbose: each wrong repair on stderr
 
 
 def _reply(sql: str) -> str:
@@ -75,7 +80,11 @@ def _try(counts: Counter[str], name: str, rule: str, entry: dict[str, Any], env:
     counts[f"{name}.caught"] += 1
     fixed = CHECKER.revise(ctx, finding)
     if fixed:
-        counts[f"{name}.repaired_{'right' if _judged(entry, fixed) else 'wrong'}"] += 1
+        right = _judged(entry, fixed)
+        counts[f"{name}.repaired_{'right' if right else 'wrong'}"] += 1
+        if not right and VERBOSE:
+            print(json.dumps({"scan": name, "question": entry["description"], "gold": entry["label"][0],
+                              "bad": sql, "fixed": fixed}), file=sys.stderr)
 
 
 def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]) -> None:
@@ -106,6 +115,11 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
                 renamed.expressions[rng.randrange(len(renamed.expressions))].set(
                     "this", exp.column(rng.choice(free), quoted=True))
                 _try(counts, "set_pairing", "set_value_on_other_column", entry, env, task, renamed)
+            own = random.Random(entry["description"])  # its own draws: the other scans' stay as they were
+            unknown = gold.copy()
+            unknown.expressions[own.randrange(len(unknown.expressions))].set("this", exp.column(
+                own.choice([entry["table"]["table_name"], "column", "value", "New value"]), quoted=True))
+            _try(counts, "set_named", "unknown_column", entry, env, task, unknown)
             if len(gold.expressions) > 1:
                 dropped = gold.copy()
                 sets = list(dropped.expressions)
@@ -157,7 +171,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[91, 92])
     parser.add_argument("--n", type=int, default=300, help="tasks per seed and style")
+    parser.add_argument("--verbose", action="store_true", help="print each wrong repair (JSON) on stderr")
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
     counts: Counter[str] = Counter()
     for seed in args.seeds:
         rng = random.Random(seed)

@@ -207,3 +207,45 @@ def test_a_value_written_shorter_than_the_question_quotes_it_is_written_as_quote
         sql = f"INSERT INTO `{TABLE}` (`Stop`, `Line`, `Boardings`) VALUES ('Elm Park', {line}, '700');"
         assert episode.repaired(sql)[0] != "value_not_as_quoted"
     episode.close()
+
+
+def test_an_unknown_set_column_becomes_the_header_the_question_changes() -> None:
+    """dev task 42's mistake on a table of our own: the table's name set as a column."""
+    episode = Episode(f"Update the line of the {TABLE} to 'Purple' for the stop Cedar Lane.")
+    wrong = f"UPDATE `{TABLE}` SET `{TABLE}` = 'Purple' WHERE `Stop` = 'Cedar Lane';"
+    rule, fixed = episode.repaired(wrong)
+    assert rule == "unknown_column"
+    assert fixed == f"UPDATE `{TABLE}` SET `Line` = 'Purple' WHERE `Stop` = 'Cedar Lane';"
+    assert FULL.verify(episode.ctx(fixed)).approve
+    # a template's placeholder is not renamed to the column it resembles (`column`: `Country`)
+    assert episode.repaired(f"UPDATE `{TABLE}` SET `column` = 'Purple' WHERE `Stop` = 'Cedar Lane';")[1] == fixed
+    # with the sets rule off the finding stays, without that repair
+    off = SQLRuleChecker(check_sets=False)
+    ctx = episode.ctx(wrong)
+    finding = off.find(ctx)
+    assert finding is not None and finding.rule == "unknown_column" and not off.revise(ctx, finding)
+    episode.close()
+
+
+@pytest.mark.parametrize(("question", "value", "header"), [
+    ("Update the winner of the Sportswoman_of_the_Year_Award_1 to 'Naomi Osaka' for Tennis.", "Naomi Osaka", "Winner"),
+    ("Set Country to Ghana for the river that had River of River Hart.", "Ghana", "Country"),
+    ("Change the Winner to 'A' and Sport to 'Golf' for 2015.", "Golf", "Sport"),
+    ("Change the Winner to 'A' and Sport to 'Golf' for 2015.", "A", "Winner"),
+    ("Correct the record by setting Sport to '9'.", "9", "Sport"),
+    # no verb of change before the header, another "to" in between, a value written nowhere
+    ("The Winner went to 'Naomi Osaka'.", "Naomi Osaka", None),
+    ("Change the Winner of 2015 to 'A', then to 'B'.", "B", None),
+    ("Change the Winner to 'A'.", "Naomi Osaka", None),
+])
+def test_the_header_a_question_changes_to_a_value(question: str, value: str, header: str | None) -> None:
+    from cmat.agents.checkers._sql_sets import set_column_named
+    assert set_column_named(question, value, ["Year", "Winner", "Sport", "Country"]) == header
+
+
+def test_placeholders_have_no_closest_column() -> None:
+    from cmat.agents.checkers._sql_text import closest
+    assert closest("column", ["Country", "Column"]) == "Column"  # the real name, written alike
+    assert closest("column", ["Country", "Name"]) is None
+    assert closest("value", ["Album", "Year"]) is None
+    assert closest("Contry", ["Country", "Name"]) == "Country"

@@ -176,6 +176,22 @@ def test_dev_update_with_values_on_the_wrong_columns_and_a_header_for_its_row_is
     env.close()
 
 
+def test_dev_update_that_sets_the_table_name_as_a_column_is_repaired() -> None:
+    """Dev task 42 as the update adapter wrote it, six times over: "Update the winner of the
+    Sportswoman_of_the_Year_Award_1 to 'Naomi Osaka' ..." as SET `Sportswoman_of_the_Year_Award_1` =
+    'Naomi Osaka'. The question changes `Winner` to that value (``_sql_sets.set_column_named``)."""
+    task = next(t for t in load_dbbench(default_dev_path()) if "to 'Naomi Osaka'" in t.data["description"])
+    env = DBBenchEnv()
+    env.reset(task)
+    sql = ("UPDATE `Sportswoman_of_the_Year_Award_1` SET `Sportswoman_of_the_Year_Award_1` = 'Naomi Osaka' "
+           "WHERE `Year` = '2015';")
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "unknown_column"
+    assert fixed == "UPDATE `Sportswoman_of_the_Year_Award_1` SET `Winner` = 'Naomi Osaka' WHERE `Year` = '2015';"
+    assert _judged(task, fixed)
+    env.close()
+
+
 def test_the_strict_reading_for_an_update_skips_the_row_it_names() -> None:
     """"Change the country of Central Park Tower to Canada": the row, not a value; only ":", "=",
     "set to" and numbers in a list are read for an UPDATE."""

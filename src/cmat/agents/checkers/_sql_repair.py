@@ -73,6 +73,8 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         target = next(iter(schema)) if len(schema) == 1 else closest(name, schema)
         return rename(sql, name, target) if target else None
     if finding.rule == "unknown_column":
+        if details.get("repairable"):
+            return str(details["fixed"])  # an UPDATE's SET column the question names (``_sql_sets``)
         known = schema.get(str(details.get("table", "")), [])
         target = closest(name, known)
         return rename(sql, name, target) if target else None

@@ -94,3 +94,44 @@ def value_not_as_quoted(stmt: exp.Expression, question: str) -> Finding | None:
                                                          "fixed": fixed.sql(dialect="mysql") + ";",
                                                          "repairable": True})
     return None
+
+
+# "Update the winner of <the table> to 'Naomi Osaka'", "set Country to Ghana", "and Notes to ...":
+# a verb of change (or "and" between two of them), then the header the new value goes to.
+_SET_VERB = re.compile(r"\b(?:update|change|set|setting|modify|correct|amend|make|alter|and)\s+"
+                       r"(?:the\s+|its\s+|their\s+)?$")
+
+
+def set_column_named(question: str, value: str, columns: list[str]) -> str | None:
+    """The header the question changes to ``value``: written right after a verb of change and
+    followed by "to <value>", at most with an "of/for/in ..." phrase (the row or the table) in
+    between, which holds no other "to"; None unless exactly one header is written so."""
+    text, wanted = norm(question), norm(value).strip()
+    if not wanted:
+        return None
+    target = re.compile(r"(?:\s+(?:of|for|in)\s+(?:(?!\bto\b)[^,;?!]){1,80}?)?\s+to\s+(['\"]?)"
+                        + re.escape(wanted) + r"\1(?![\w])")
+    found = {span.column for span in mentions(text, columns)
+             if _SET_VERB.search(text[max(0, span.start - 24) : span.start]) and target.match(text, span.end)}
+    return found.pop() if len(found) == 1 else None
+
+
+def unknown_set_column(stmt: exp.Expression, name: str, question: str, schema: dict[str, list[str]]) -> str | None:
+    """An UPDATE that sets a column ``name`` its table lacks ("SET `Sportswoman_of_the_Year_Award_1`
+    = 'Naomi Osaka'": the table's name), rewritten to set the header the question changes to that
+    value (:func:`set_column_named`) when the statement does not use that header yet; else None."""
+    table = stmt.this if isinstance(stmt, exp.Update) else None
+    if not isinstance(table, exp.Table) or table.name not in schema:
+        return None
+    used = {c.name.lower() for c in stmt.find_all(exp.Column)}
+    for index, assignment in enumerate(stmt.expressions):
+        column, literal = assignment.args.get("this"), assignment.args.get("expression")
+        if not isinstance(column, exp.Column) or column.name != name or not isinstance(literal, exp.Literal):
+            continue
+        header = set_column_named(question, str(literal.this), schema[table.name])
+        if header is None or header.lower() in used:
+            return None
+        fixed = stmt.copy()
+        fixed.expressions[index].set("this", exp.column(header, quoted=True))
+        return fixed.sql(dialect="mysql") + ";"
+    return None

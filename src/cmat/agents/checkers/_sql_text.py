@@ -104,6 +104,12 @@ def schema_names(schema: dict[str, list[str]]) -> list[tuple[str, str]]:
     return sorted(set(names), key=lambda kn: -len(kn[1]))
 
 
+# Names a small model copies from a template instead of the table ("SET `column` = 'value'",
+# "WHERE condition"): similar in letters to some columns (`column` to `Country`), meant as none.
+PLACEHOLDERS = frozenset({"column", "columnname", "col", "value", "newvalue", "field", "fieldname", "condition",
+                          "attribute", "table", "tablename"})
+
+
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate ``name`` was most likely meant to be, or None when none is close."""
     options = [c for c in candidates if c]
@@ -111,6 +117,8 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     for option in options:
         if _normal(option) == key:
             return option
+    if key in PLACEHOLDERS:
+        return None  # the prompt's `column` = 'value' copied: like `Country` in letters only
     lowered = {o.lower(): o for o in options}
     match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     if match:

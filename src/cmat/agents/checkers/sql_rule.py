@@ -44,7 +44,7 @@ from cmat.agents.checkers._sql_pairing import (
 )
 from cmat.agents.checkers._sql_record import rebuilt_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
-from cmat.agents.checkers._sql_sets import value_not_as_quoted, value_not_set
+from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -237,7 +237,13 @@ class SQLRuleChecker(FindingChecker):
 
     def _shape(self, found: Finding | None, stmt: exp.Expression, question: str, ctx: CheckContext) -> Finding | None:
         """An AST check's finding; an INSERT's wrong value count made repairable when the question
-        states every listed column's value (``_sql_record.rebuilt_insert``)."""
+        states every listed column's value (``_sql_record.rebuilt_insert``), and an UPDATE's unknown
+        SET column rewritten to the header the question changes to its value, when it names one
+        (``_sql_sets.unknown_set_column``; before a merely similar name: `column` is not `Country`)."""
+        if found is not None and found.rule == "unknown_column" and self.check_sets:
+            fixed = unknown_set_column(stmt, str(found.details["name"]), question, ctx.schema)
+            return found if fixed is None else Finding(found.rule, found.feedback,
+                                                       {**found.details, "fixed": fixed, "repairable": True})
         if found is None or found.rule != "insert_value_count" or not self.check_record:
             return found
         fixed = rebuilt_insert(stmt, question, ctx.schema, ctx.peek)
