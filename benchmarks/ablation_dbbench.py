@@ -42,7 +42,7 @@ def seeded_memory(root: Path) -> Path:
     from cmat.envs.dbbench.data import default_dev_path
     from cmat.evaluation.run import EvalConfig, evaluate
     from cmat.memory import LongTermMemory, make_embedder
-    from cmat.runner.experiences import seed_memory
+    from cmat.runner.experiences import FORMAT, seed_memory
     from cmat.tasks import assert_clean, generate_tasks, write_jsonl
 
     tasks = root / "train" / "seed-300.jsonl"
@@ -51,7 +51,7 @@ def seeded_memory(root: Path) -> Path:
         assert_clean(entries)
         write_jsonl(entries, tasks)
     evaluate(EvalConfig(out=str(root / "train" / "seed-oracle"), model="oracle", data=str(tasks)), progress=False)
-    memory = root / "memory" / "seeded.sqlite"
+    memory = root / "memory" / f"seeded-v{FORMAT}.sqlite"
     if not memory.exists():
         memory.parent.mkdir(parents=True, exist_ok=True)
         with LongTermMemory(memory, make_embedder("minilm")) as store:
@@ -68,7 +68,7 @@ def configs(root: Path, tag: str = "", repair: bool = False) -> dict[str, dict[s
     names = ("memory", "all", "checker-memory") if repair else ("memory", "all")
     copies = {}
     for name in names:  # each run writes its own lessons into its copy
-        copy = root / "memory" / f"ablation{tag}{'-repair' if repair else ''}-{name}.sqlite"
+        copy = memory.with_name(f"ablation{tag}{'-repair' if repair else ''}-{name}-{memory.stem}.sqlite")
         if not copy.exists():
             shutil.copy(memory, copy)
         copies[name] = str(copy)

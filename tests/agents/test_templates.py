@@ -6,7 +6,16 @@ from importlib import resources
 
 import pytest
 
-from cmat.agents.templates import TemplateError, clip, load, placeholders, render, render_text, transcript
+from cmat.agents.templates import (
+    TemplateError,
+    clip,
+    load,
+    placeholders,
+    render,
+    render_text,
+    since_task,
+    transcript,
+)
 from cmat.types import Message
 
 
@@ -53,3 +62,13 @@ def test_transcript_keeps_the_newest_messages() -> None:
     text = transcript(messages, labels={"assistant": "Agent"}, max_chars=200, max_message_chars=30)
     assert text.splitlines()[0].startswith("(… ")
     assert "step 9" in text and "step 0" not in text
+
+
+def test_since_task_finds_the_task_message_also_when_memories_open_it() -> None:
+    task = "How many floors does the Capitol Square have?"
+    after = [Message("assistant", "Action: Operation"), Message("user", "[(26,)]")]
+    plain = [Message("user", "instructions"), Message("assistant", "Ok."), Message("user", task), *after]
+    assert since_task(plain, task) == after
+    noted = [*plain[:2], Message("user", f"Notes from earlier episodes:\n- a note\n\n{task}"), *after]
+    assert since_task(noted, task) == after
+    assert since_task(noted, "another task") == noted  # none states it: all of them

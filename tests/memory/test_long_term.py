@@ -54,6 +54,15 @@ def test_filters_by_env_and_kind(memory: LongTermMemory, lessons: list[MemoryEnt
         memory.search("files", kinds=["memo"])
 
 
+def test_filters_by_task_type(memory: LongTermMemory) -> None:
+    memory.add(lesson(BACKTICKS, FOOTBALL_TASK, task_type="other", id="lookup"))
+    memory.add(lesson(BACKTICKS + " Then UPDATE it.", FOOTBALL_TASK, task_type="UPDATE", id="update"))
+    assert {e.id for e, _ in memory.search(FOOTBALL_TASK, k=5)} == {"lookup", "update"}
+    assert [e.id for e, _ in memory.search(FOOTBALL_TASK, k=5, task_types=["UPDATE"])] == ["update"]
+    assert [e.id for e, _ in memory.search(FOOTBALL_TASK, k=5, task_types="other")] == ["lookup"]
+    assert memory.search(FOOTBALL_TASK, k=5, task_types=["INSERT"]) == []
+
+
 def test_eval_scope_isolates_tasks_and_retries_see_their_own(memory: LongTermMemory) -> None:
     scope_a, scope_b = eval_scope("run1", "task-a"), eval_scope("run1", "task-b")
     memory.add(lesson(BACKTICKS, "Football Team Results wins?", scope=scope_a, id="a-lesson"))

@@ -6,10 +6,13 @@ Task 3 asks how many floors "Capitol Square" has in table `skyscrapers_in_Columb
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cmat.agents.checker_base import CheckContext, Verdict
 from cmat.agents.checkers import make_checker
 from cmat.agents.setup import AgentSetup
 from cmat.envs.dbbench.data import default_dev_path, load_dbbench
@@ -124,6 +127,43 @@ def test_entry_from_one_eval_task_is_invisible_to_another(tasks: list, tmp_path:
     seen = {r.id: r.conversation[2]["content"] for r in records}
     assert secret in seen["3"]  # the same task (a retry) may see its own lesson
     assert secret not in seen["4"]  # another evaluation task never does
+    memory.close()
+
+
+class _Spy:
+    """A Checker that approves everything and keeps the task text it was given."""
+
+    name = "spy"
+
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+
+    def check(self, ctx: CheckContext) -> Generator[Any, Any, Verdict]:
+        self.questions.append(ctx.task_prompt)
+        return Verdict(True, checker=self.name)
+        yield  # a generator, as the contract asks
+
+
+def test_memories_of_the_same_type_go_before_the_question_which_the_checker_reads_alone(
+    tasks: list, tmp_path: Path
+) -> None:
+    memory = LongTermMemory(tmp_path / "memory.sqlite", embedder=HashingEmbedder())
+    floors = "skyscrapers_in_Columbus Capitol Square floors"
+    for i, kind in enumerate(["UPDATE", "UPDATE", "other", "UPDATE"]):
+        memory.add(MemoryEntry(kind="experience", env="dbbench", task_type=kind, task_text=f"{floors} {i}",
+                               content=f"{kind} worked example {i}", outcome="completed", scope="global"))
+    spy = _Spy()
+    llm = MockLLM(rules=[Rule(re.compile(r"\[\('26',\)\]"), ANSWER)], default=RIGHT)
+    agent = AgentSetup(checker=spy, memory=memory, memory_k=2, run_id="r1")
+    [record] = _run(tasks, ["3"], llm, agent)
+    message = record.conversation[2]["content"]
+    question = spy.questions[0]  # the task message as the environment wrote it
+    assert question.startswith(tasks[3].data["description"]) and "worked example" not in question
+    assert set(spy.questions) == {question}
+    assert record.correct and message.startswith("Notes from earlier") and message.endswith(question)
+    notes = message[: -len(question)]
+    assert notes.index("other worked example 2") < notes.index("UPDATE worked example")  # its type first
+    assert notes.count("worked example") == 2  # the other type fills the place left
     memory.close()
 
 

@@ -23,7 +23,8 @@ def test_condense_keeps_actions_and_short_observations() -> None:
     ]
     text = condense(conversation)
     assert "Let me look" not in text and "So the answer" not in text
-    assert "SELECT `A` FROM `T`" in text and 'Final Answer: ["x"]' in text
+    assert "SELECT `A` FROM `T`" in text
+    assert "Final Answer" not in text  # another task's answer is nothing to copy
     assert "…" in text and len(text) < 500
 
 

@@ -97,11 +97,12 @@ def since_task(messages: Sequence[Message], task_prompt: str) -> list[Message]:
     """The messages after the one that states ``task_prompt`` (all of them if none does).
 
     Environments open with long instructions and the task; a critic or a reflection needs what
-    happened *after* them, and the task is shown separately.
+    happened *after* them, and the task is shown separately. The task's message may open with
+    retrieved memories, so it is the message that *ends* with the task.
     """
     wanted = task_prompt.strip()
     for index, message in enumerate(messages):
-        if wanted and message.content.strip() == wanted:
+        if wanted and message.content.strip().endswith(wanted):
             return list(messages[index + 1 :])
     return list(messages)
 

@@ -1,6 +1,6 @@
 """In-memory vector index of the long-term store: one matrix, so a query is one product.
 
-Rows carry integer codes for scope, env and kind, so filters are vectorised masks instead of
+Rows carry integer codes for scope, env, kind and task type, so filters are vectorised masks instead of
 per-row Python. Arrays grow by doubling; appending N rows one at a time costs O(N) overall.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-_FIELDS = ("scope", "env", "kind")
+_FIELDS = ("scope", "env", "kind", "task_type")
 # field -> allowed values (None: no condition)
 Filters = Mapping[str, "Sequence[str] | None"]
 
@@ -28,7 +28,7 @@ class VectorIndex:
         self._vocab: dict[str, dict[str, int]] = {f: {} for f in _FIELDS}
 
     def append(self, ns: Sequence[int], vectors: np.ndarray, labels: Mapping[str, Sequence[str]]) -> None:
-        """Add rows; ``labels`` maps "scope", "env" and "kind" to one value per row."""
+        """Add rows; ``labels`` maps "scope", "env", "kind" and "task_type" to one value per row."""
         count = len(ns)
         if count == 0:
             return

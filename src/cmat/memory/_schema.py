@@ -81,13 +81,14 @@ def check_kinds(kinds: Sequence[str] | None) -> None:
 
 def filters_sql(
     *, env: str | None = None, kinds: Sequence[str] | None = None, scopes: Sequence[str] | None = None,
-    alias: str = "",
+    task_types: Sequence[str] | None = None, alias: str = "",
 ) -> tuple[str, list[Any]]:
     """SQL ``AND ...`` conditions and their parameters; None means no condition."""
-    kinds, scopes = as_list(kinds), as_list(scopes)
+    kinds, scopes, task_types = as_list(kinds), as_list(scopes), as_list(task_types)
     check_kinds(kinds)
     where, params = "", list[Any]()
-    for column, values in (("env", None if env is None else [env]), ("kind", kinds), ("scope", scopes)):
+    for column, values in (("env", None if env is None else [env]), ("kind", kinds), ("scope", scopes),
+                           ("task_type", task_types)):
         if values is None:
             continue
         where += f" AND {alias}{column} IN ({', '.join('?' * len(values))})" if values else " AND 0"

@@ -266,29 +266,30 @@ class LongTermMemory:
 
     def search(
         self, query: str, k: int = 3, *, env: str | None = None, kinds: Sequence[str] | None = None,
-        visible_scopes: Sequence[str] = (GLOBAL_SCOPE,),
+        visible_scopes: Sequence[str] = (GLOBAL_SCOPE,), task_types: Sequence[str] | None = None,
     ) -> Hits:
         """The ``k`` entries most relevant to ``query`` among the visible scopes, best first.
 
         Scores are cosine similarities with an embedder, negated FTS5 ``bm25()`` without one;
-        higher is better in both cases.
+        higher is better in both cases. ``task_types`` keeps entries of those task types only.
         """
         if k <= 0 or not query.strip():
             return []
         if self.embedder is None:
-            return self._search_bm25(query, k, env=env, kinds=kinds, scopes=visible_scopes)
+            return self._search_bm25(query, k, env=env, kinds=kinds, scopes=visible_scopes, task_types=task_types)
         vector = self.embedder.embed([query])[0]
-        return self.search_vector(vector, k, env=env, kinds=kinds, visible_scopes=visible_scopes)
+        return self.search_vector(vector, k, env=env, kinds=kinds, visible_scopes=visible_scopes,
+                                  task_types=task_types)
 
     def search_vector(
         self, vector: np.ndarray, k: int = 3, *, env: str | None = None, kinds: Sequence[str] | None = None,
-        visible_scopes: Sequence[str] = (GLOBAL_SCOPE,),
+        visible_scopes: Sequence[str] = (GLOBAL_SCOPE,), task_types: Sequence[str] | None = None,
     ) -> Hits:
         """Like :meth:`search` for a query already embedded by this memory's embedder."""
         if self.embedder is None:
             raise ConfigError("search_vector needs a memory opened with an embedder")
         filters = {"scope": as_list(visible_scopes), "env": None if env is None else [env],
-                   "kind": as_list(kinds)}
+                   "kind": as_list(kinds), "task_type": as_list(task_types)}
         check_kinds(filters["kind"])
         with self._lock:
             index = self._refreshed_index()
@@ -298,11 +299,12 @@ class LongTermMemory:
 
     def _search_bm25(
         self, query: str, k: int, *, env: str | None, kinds: Sequence[str] | None, scopes: Sequence[str],
+        task_types: Sequence[str] | None,
     ) -> Hits:
         terms = list(dict.fromkeys(words(query)))[:MAX_QUERY_TERMS]
         if not terms:
             return []
-        where, params = filters_sql(env=env, kinds=kinds, scopes=scopes, alias="e.")
+        where, params = filters_sql(env=env, kinds=kinds, scopes=scopes, task_types=task_types, alias="e.")
         cols = ", ".join(f"e.{c}" for c in COLUMNS)
         sql = (
             f"SELECT {cols}, bm25(entries_fts) AS r FROM entries_fts "
@@ -340,19 +342,20 @@ class LongTermMemory:
         model, width = self.embedder.name, self.embedder.dim * 4
         while True:
             rows = self._conn.execute(
-                "SELECT e.n, e.scope, e.env, e.kind, v.vec FROM entries e LEFT JOIN vectors v "
+                "SELECT e.n, e.scope, e.env, e.kind, e.task_type, v.vec FROM entries e LEFT JOIN vectors v "
                 "ON v.entry = e.n AND v.model = ? WHERE e.n > ? ORDER BY e.n LIMIT ?",
                 (model, index.last_n, _LOAD_CHUNK),
             ).fetchall()
             if not rows:
                 return
-            missing = [r[0] for r in rows if r[4] is None]
+            missing = [r[0] for r in rows if r[5] is None]
             filled = self._embed_missing(missing) if missing else {}
-            blobs = [r[4] if r[4] is not None else filled[r[0]] for r in rows]
+            blobs = [r[5] if r[5] is not None else filled[r[0]] for r in rows]
             if any(len(b) != width for b in blobs):
                 raise DataError(f"{self.path}: a stored '{model}' vector is not {self.embedder.dim} float32s")
             matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(rows), self.embedder.dim)
-            labels = {name: [r[i] for r in rows] for i, name in ((1, "scope"), (2, "env"), (3, "kind"))}
+            labels = {name: [r[i] for r in rows]
+                      for i, name in ((1, "scope"), (2, "env"), (3, "kind"), (4, "task_type"))}
             index.append([r[0] for r in rows], matrix, labels)
 
     def _embed_missing(self, ns: Sequence[int]) -> dict[int, bytes]:

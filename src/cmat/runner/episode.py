@@ -77,6 +77,7 @@ class _AttemptResult:
     rejected: bool = False
     feedback: str = ""
     retrieved: list[str] = field(default_factory=list)
+    question: str = ""  # the task message as the environment wrote it, without memories
 
 
 def run_episode(env: Env, task: Task, agent: AgentSetup | None = None) -> EpisodeGen:
@@ -131,9 +132,10 @@ def _attempt(
     messages = env.reset(task)
     rec.env_s += time.perf_counter() - t
     keep = len(messages)
+    question = task_prompt(messages)
     retrieved = _inject_memories(env, task, agent, rec, messages, index, carried)
     rec.prefix(messages, index)
-    result = _AttemptResult(Evaluation(Outcome.ERROR, "", False), messages, retrieved=retrieved)
+    result = _AttemptResult(Evaluation(Outcome.ERROR, "", False), messages, retrieved=retrieved, question=question)
     step = 0
     while True:
         context, fits = _fit(messages, keep, agent)
@@ -145,7 +147,7 @@ def _attempt(
         if completion.finish_reason in _TERMINAL:
             env.interrupt(_TERMINAL[completion.finish_reason], completion.error or completion.finish_reason)
             break
-        reply, verdict = yield from _revise(env, task, agent, rec, context, completion.text, (index, step))
+        reply, verdict = yield from _revise(env, task, agent, rec, context, question, completion.text, (index, step))
         result.rejected = verdict is not None and not verdict.approve
         result.feedback = verdict.feedback if verdict is not None else ""
         messages.append(Message("assistant", reply))
@@ -167,10 +169,13 @@ def _attempt(
 
 
 def _revise(
-    env: Env, task: Task, agent: AgentSetup, rec: Recorder, context: Sequence[Message], reply: str,
+    env: Env, task: Task, agent: AgentSetup, rec: Recorder, context: Sequence[Message], question: str, reply: str,
     where: tuple[int, int],
 ) -> Generator[Request, Completion, tuple[str, Any]]:
-    """Check ``reply``; on reject ask the Assistant to revise, at most ``agent.revisions`` times."""
+    """Check ``reply``; on reject ask the Assistant to revise, at most ``agent.revisions`` times.
+
+    The Checker reads ``question``, the task message without the memories put before it: a
+    worked example's values and tables are not the task's."""
     if agent.checker is None:
         return reply, None
     from cmat.agents.checker_base import CheckContext
@@ -179,7 +184,7 @@ def _revise(
     dry_run, peek = getattr(env, "dry_run", None), getattr(env, "peek", None)
     revision = repairs = 0
     while True:
-        ctx = CheckContext(task, task_prompt(context), list(context), reply, env.parse(reply), env.name,
+        ctx = CheckContext(task, question, list(context), reply, env.parse(reply), env.name,
                            schema, dry_run, peek)
         verdict = yield from _as("checker", agent.checker.check(ctx))
         if verdict.approve:
@@ -216,7 +221,13 @@ def _revise(
 def _inject_memories(
     env: Env, task: Task, agent: AgentSetup, rec: Recorder, messages: list[Message], index: int, carried: list[Any]
 ) -> list[str]:
-    """Add retrieved memories (and lessons carried from earlier attempts) to the task message."""
+    """Put retrieved memories (and lessons carried from earlier attempts) before the task message.
+
+    Entries of the task's own type come first (a lookup question gets lookups, not UPDATEs that
+    happen to share a table's headers); other types only fill the ``k`` places left. The block
+    goes before the question, so the question and its table stay next to the reply: a small
+    model otherwise continues the last worked example instead of the task.
+    """
     if agent.memory is None and not carried:
         return []
     from cmat.memory.long_term import eval_scope
@@ -226,12 +237,17 @@ def _inject_memories(
     entries = list(reversed(carried))  # the newest lesson first
     if agent.memory is not None:
         scopes = ("global", eval_scope(agent.run_id, task.id)) if agent.mode == "eval" else ("global",)
-        hits = agent.memory.search(prompt, k=agent.memory_k, env=env.name, visible_scopes=scopes)
+        hits = agent.memory.search(prompt, k=agent.memory_k, env=env.name, visible_scopes=scopes,
+                                   task_types=[task.type])
+        if len(hits) < agent.memory_k:
+            seen = {entry.id for entry, _ in hits}
+            more = agent.memory.search(prompt, k=agent.memory_k, env=env.name, visible_scopes=scopes)
+            hits += [hit for hit in more if hit[0].id not in seen][: agent.memory_k - len(hits)]
         entries += [entry for entry, _ in hits]
     if not entries:
         return []
     block = render_memories(entries, agent.memory_budget, lambda text: agent.count_tokens([Message("user", text)]))
-    messages[-1] = Message("user", f"{prompt}\n\n{block}")
+    messages[-1] = Message("user", f"{block}\n\n{prompt}")
     ids = [str(e.id) for e in entries]
     rec.add("memory", block, index, 0, meta={"ids": ids})
     return ids if agent.memory is not None else []
@@ -251,7 +267,7 @@ def _reflect(
     """Write a lesson about the failed attempt; store it in long-term memory when there is one."""
     from cmat.memory.long_term import MemoryEntry, eval_scope
 
-    prompt = task_prompt(result.conversation)
+    prompt = result.question
     lesson: str = yield from _as(
         "reflection",
         agent.reflector.reflect(

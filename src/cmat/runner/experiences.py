@@ -25,17 +25,26 @@ _ACTION = re.compile(
     r"Action: (?:Operation\s*```sql\n[\s\S]*?\n```|Answer\s*\nFinal Answer:.*)"
     r"|Act: (?:bash\s*```(?:bash|sh)?\n[\s\S]*?\n```|answer\(.*\)|finish)"
 )
+_ANSWER = re.compile(r"Action: Answer|Act: (?:answer\(|finish)")
+# Bumped when condense() writes experiences differently; caches of seeded memories carry it in
+# their names (2: the closing answer left out).
+FORMAT = 2
 MAX_OBSERVATION = 160
 MAX_CONTENT = 900
 
 
 def condense(conversation: Sequence[Mapping[str, str]], prefix: int = 3) -> str:
-    """The executed actions and (shortened) observations after the first ``prefix`` messages."""
+    """The executed actions and (shortened) observations after the first ``prefix`` messages.
+
+    The closing answer is left out: another task's answer is nothing to copy (a small model
+    shown ``Final Answer: ["done"]`` answers so at once), while its statements show how."""
     lines: list[str] = []
     for message in conversation[prefix:]:
         text = message["content"]
         if message["role"] == "assistant":
             found = _ACTION.search(text)
+            if found is not None and _ANSWER.match(found.group(0)):
+                continue
             lines.append(found.group(0) if found else text.strip())
         else:
             short = text if len(text) <= MAX_OBSERVATION else text[:MAX_OBSERVATION] + "…"
