@@ -23,6 +23,7 @@ from cmat.memory.long_term import LongTermMemory, MemoryEntry, eval_scope
 from cmat.reflection import Reflector
 from cmat.runner.orchestrator import Roles, run_many
 from cmat.tasks import preference_pairs
+from cmat.tasks.curate import task_text
 from cmat.trajectories.schema import Trajectory
 from cmat.types import GenerationConfig
 
@@ -164,6 +165,24 @@ def test_memories_of_the_same_type_go_before_the_question_which_the_checker_read
     notes = message[: -len(question)]
     assert notes.index("other worked example 2") < notes.index("UPDATE worked example")  # its type first
     assert notes.count("worked example") == 2  # the other type fills the place left
+    memory.close()
+
+
+def test_an_experience_and_curation_keep_the_task_without_the_notes_before_it(tasks: list, tmp_path: Path) -> None:
+    memory = LongTermMemory(tmp_path / "memory.sqlite", embedder=HashingEmbedder())
+    memory.add(MemoryEntry(kind="experience", env="dbbench", task_type="other", task_text="capitol square floors",
+                           content="worked example", outcome="completed", scope="global", id="old"))
+    spy = _Spy()
+    llm = MockLLM(rules=[Rule(re.compile(r"\[\('26',\)\]"), ANSWER)], default=RIGHT)
+    [record] = _run(tasks, ["3"], llm, AgentSetup(checker=spy, memory=memory, mode="train", run_id="r1"))
+    question = spy.questions[0]
+    assert record.correct and record.conversation[2]["content"] != question  # the notes were there
+    [new] = [e for e in memory.list() if e.id != "old"]  # the success became an experience
+    assert new.task_text == question and "worked example" not in new.content
+    assert task_text(record) == question
+    [block] = [t.content for t in record.turns if t.role == "memory"]
+    record.conversation[2]["content"] = f"{question}\n\n{block}"  # a record of the old layout
+    assert task_text(record) == question
     memory.close()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cmat.errors import DataError
-from cmat.trajectories.schema import load_record, prefix_length
+from cmat.trajectories.schema import load_record, prefix_length, task_message
 
 # The action part of a reply, reasoning stripped: DBBench's ``Action: Operation`` with its ```sql
 # block or ``Action: Answer`` with ``Final Answer:``; the OS task's ``Act: bash`` with its ```bash
@@ -59,13 +59,14 @@ def experiences_from(records: Iterable[Mapping[str, Any]], source: str = "") -> 
     entries = []
     for record in records:
         conversation = record.get("conversation", [])
-        prefix = prefix_length(load_record(dict(record)))
+        trajectory = load_record(dict(record))
+        prefix = prefix_length(trajectory)
         if not record.get("correct") or len(conversation) <= prefix:
             continue
         entries.append(
             MemoryEntry(
                 kind="experience", env=record["env"], task_type=record["type"],
-                task_text=conversation[prefix - 1]["content"], content=condense(conversation, prefix),
+                task_text=task_message(trajectory), content=condense(conversation, prefix),
                 outcome=record["outcome"], scope="global",
                 source_task=str(record["id"]), meta={"source": source},
             )

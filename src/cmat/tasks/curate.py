@@ -19,7 +19,7 @@ from typing import Any
 
 from cmat.envs.dbbench.env import parse_reply
 from cmat.runner.store import read_jsonl
-from cmat.trajectories.schema import Trajectory, Turn, final_attempt, load_record, prefix_length
+from cmat.trajectories.schema import Trajectory, Turn, final_attempt, load_record, prefix_length, task_message
 
 
 @dataclass
@@ -58,13 +58,7 @@ def executed_turns(trajectory: Trajectory) -> dict[int, Turn]:
 
 def task_text(trajectory: Trajectory) -> str:
     """The task message without retrieved memories (they differ between otherwise equal episodes)."""
-    conversation = trajectory.conversation
-    n = prefix_length(trajectory)
-    text = conversation[n - 1]["content"] if len(conversation) >= n else ""
-    for turn in trajectory.turns:
-        if turn.role == "memory" and text.endswith("\n\n" + turn.content):
-            text = text[: -len(turn.content) - 2]
-    return text
+    return task_message(trajectory)
 
 
 def action_key(env: str, reply: str) -> str:

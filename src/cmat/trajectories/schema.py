@@ -131,3 +131,22 @@ def prefix_length(trajectory: Trajectory) -> int:
     attempt = final_attempt(trajectory)
     prefix = [t for t in trajectory.turns if t.attempt == attempt and t.step == -1 and t.role != "memory"]
     return len(prefix) or 3
+
+
+def task_message(trajectory: Trajectory) -> str:
+    """The final attempt's task message without the memories retrieved for it.
+
+    Memories open the task message (records written before 2026-12-05 carry them at its end);
+    the ``memory`` turn holds the block, so it is cut from whichever end it is at.
+    """
+    conversation = trajectory.conversation
+    n = prefix_length(trajectory)
+    text = conversation[n - 1]["content"] if len(conversation) >= n else ""
+    for turn in trajectory.turns:
+        if turn.role != "memory" or not turn.content:
+            continue
+        if text.startswith(turn.content + "\n\n"):
+            text = text[len(turn.content) + 2 :]
+        elif text.endswith("\n\n" + turn.content):
+            text = text[: -len(turn.content) - 2]
+    return text
