@@ -223,8 +223,7 @@ def _inject_memories(
 ) -> list[str]:
     """Put retrieved memories (and lessons carried from earlier attempts) before the task message.
 
-    Entries of the task's own type come first (a lookup question gets lookups, not UPDATEs that
-    happen to share a table's headers); other types only fill the ``k`` places left. The block
+    Entries of the task's own type come first (:func:`cmat.runner.notes.retrieve`). The block
     goes before the question, so the question and its table stay next to the reply: a small
     model otherwise continues the last worked example instead of the task.
     """
@@ -232,18 +231,13 @@ def _inject_memories(
         return []
     from cmat.memory.long_term import eval_scope
     from cmat.memory.short_term import render_memories
+    from cmat.runner.notes import retrieve
 
     prompt = messages[-1].content
     entries = list(reversed(carried))  # the newest lesson first
     if agent.memory is not None:
         scopes = ("global", eval_scope(agent.run_id, task.id)) if agent.mode == "eval" else ("global",)
-        hits = agent.memory.search(prompt, k=agent.memory_k, env=env.name, visible_scopes=scopes,
-                                   task_types=[task.type])
-        if len(hits) < agent.memory_k:
-            seen = {entry.id for entry, _ in hits}
-            more = agent.memory.search(prompt, k=agent.memory_k, env=env.name, visible_scopes=scopes)
-            hits += [hit for hit in more if hit[0].id not in seen][: agent.memory_k - len(hits)]
-        entries += [entry for entry, _ in hits]
+        entries += retrieve(agent.memory, prompt, agent.memory_k, env=env.name, task_type=task.type, scopes=scopes)
     if not entries:
         return []
     block = render_memories(entries, agent.memory_budget, lambda text: agent.count_tokens([Message("user", text)]))

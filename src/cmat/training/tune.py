@@ -35,7 +35,14 @@ from cmat.config import comma_list
 from cmat.errors import ConfigError
 from cmat.runner.orchestrator import BATCHING
 from cmat.runner.store import read_jsonl, write_json_atomic, write_jsonl_atomic
-from cmat.training.tune_sources import TaskSource, correction_rows, gold_records, training_tasks
+from cmat.training.tune_sources import (
+    TaskSource,
+    collection_memory,
+    correction_rows,
+    gold_records,
+    noted_gold,
+    training_tasks,
+)
 
 if TYPE_CHECKING:
     from cmat.training.sft import SFTSettings
@@ -117,6 +124,14 @@ class TuneConfig:
     init_adapter: str | None = field(
         default=None, metadata={"help": "round 0 continues this LoRA adapter instead of a fresh one"}
     )
+    memory: str | None = field(
+        default=None,
+        metadata={"help": "long-term memory of experiences from training tasks (cmat memory seed): a share of "
+                          "round 0's gold trajectories open with the notes an episode retrieves from it "
+                          "(cmat.runner.notes), and self-play collects with a copy of it"},
+    )
+    memory_share: float = field(default=0.5, metadata={"help": "share of gold trajectories given notes (--memory)"})
+    memory_k: int = field(default=3, metadata={"help": "notes per task with --memory"})
     round_init: str = field(
         default="previous",
         metadata={"help": "later rounds: continue the previous round's adapter on that round's new verified "
@@ -204,6 +219,8 @@ def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str 
         gold = round_dir / "gold.jsonl"
         if not gold.exists():
             write_jsonl_atomic(gold, gold_records(cfg, source, round_dir, lambda m: _stage(cfg, m)))
+        if cfg.memory:
+            gold = noted_gold(cfg, gold, round_dir / "gold-noted.jsonl", lambda m: _stage(cfg, m))
         if not cfg.teacher:
             return read_jsonl(gold)
         run = round_dir / "teacher"  # greedy, in train mode, with the Checker of self-play
@@ -213,8 +230,9 @@ def _collect(cfg: TuneConfig, source: TaskSource, round_dir: Path, adapter: str 
     records: list[dict[str, Any]] = []
     for k in range(cfg.samples or 0):
         run = round_dir / f"collect-s{k}"
+        notes = {"memory": str(collection_memory(cfg, Path(cfg.out))), "memory_k": cfg.memory_k} if cfg.memory else {}
         _eval(cfg, run, adapter, data=str(source.path), scripts=source.scripts, limit=cfg.collect_tasks, mode="train",
-              checker=cfg.checker, repair=cfg.repair, temperature=cfg.temperature, seed=1000 * r + k)
+              checker=cfg.checker, repair=cfg.repair, temperature=cfg.temperature, seed=1000 * r + k, **notes)
         records += read_jsonl(run / "results.jsonl")
     return records
 

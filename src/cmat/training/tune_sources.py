@@ -38,6 +38,9 @@ class SourceConfig(Protocol):
     corrections: int
     correction_mistakes: str
     correction_types: str
+    memory: str | None
+    memory_share: float
+    memory_k: int
 
 
 @dataclass(frozen=True)
@@ -135,3 +138,46 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
         stage(f"{len(rows)} correction examples {describe(rows)} -> {rows_path}")
         write_jsonl_atomic(rows_path, rows)
     return read_jsonl(rows_path)
+
+
+def _memory_file(cfg: SourceConfig) -> Path:
+    path = Path(cfg.memory or "")
+    if not path.is_file():
+        raise ConfigError(f"memory file '{cfg.memory}' does not exist (build one with: cmat memory seed RUN_DIR)")
+    if not 0.0 <= cfg.memory_share <= 1.0:
+        raise ConfigError(f"--memory-share must be within [0, 1], not {cfg.memory_share}")
+    return path
+
+
+def noted_gold(cfg: SourceConfig, gold: Path, noted: Path, stage: Any, embedder: str = "minilm") -> Path:
+    """``gold`` with the notes of ``cfg.memory`` before the task of a share of its trajectories
+    (:func:`cmat.runner.notes.with_notes`), written once to ``noted``. The notes' task texts are
+    checked against the evaluation data like the training tasks (dbbench)."""
+    if noted.exists():
+        return noted
+    from cmat.memory import LongTermMemory, make_embedder
+    from cmat.runner.notes import with_notes
+
+    path = _memory_file(cfg)
+    with LongTermMemory(path, make_embedder(embedder)) as memory:
+        if cfg.env == "dbbench":
+            from cmat.tasks import assert_clean
+
+            entries = memory.list(env="dbbench", scopes=["global"])
+            assert_clean([{"description": e.task_text} for e in entries],
+                         [Path(cfg.eval_data)] if cfg.eval_data else [])
+        records = with_notes(read_jsonl(gold), memory, k=cfg.memory_k, share=cfg.memory_share, seed=cfg.task_seed)
+    count = sum(any(t.get("role") == "memory" for t in r.get("turns", [])) for r in records)
+    stage(f"notes from {path} before {count} of {len(records)} gold trajectories -> {noted}")
+    write_jsonl_atomic(noted, records)
+    return noted
+
+
+def collection_memory(cfg: SourceConfig, out: Path) -> Path:
+    """The run's own copy of ``cfg.memory`` (self-play in train mode adds its successes to it)."""
+    copy = out / "memory.sqlite"
+    if not copy.exists():
+        import shutil
+
+        shutil.copy(_memory_file(cfg), copy)
+    return copy
