@@ -231,7 +231,7 @@ def _inject_memories(
         return []
     from cmat.memory.long_term import eval_scope
     from cmat.memory.short_term import render_memories
-    from cmat.runner.notes import retrieve
+    from cmat.runner.notes import noted, retrieve
 
     prompt = messages[-1].content
     entries = list(reversed(carried))  # the newest lesson first
@@ -241,7 +241,7 @@ def _inject_memories(
     if not entries:
         return []
     block = render_memories(entries, agent.memory_budget, lambda text: agent.count_tokens([Message("user", text)]))
-    messages[-1] = Message("user", f"{block}\n\n{prompt}")
+    messages[-1] = Message("user", noted(block, prompt))
     ids = [str(e.id) for e in entries]
     rec.add("memory", block, index, 0, meta={"ids": ids})
     return ids if agent.memory is not None else []

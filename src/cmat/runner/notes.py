@@ -17,9 +17,11 @@ from functools import partial
 from random import Random
 from typing import Any
 
+from cmat.agents.setup import AgentSetup, approx_tokens
 from cmat.memory.long_term import GLOBAL_SCOPE, LongTermMemory, MemoryEntry
 from cmat.memory.short_term import render_memories
 from cmat.trajectories.schema import Turn, load_record, prefix_length, task_message
+from cmat.types import Message
 
 # Entries fetched beyond ``k`` so that skipped ones (the task's own) can be replaced.
 _SPARE = 4
@@ -32,15 +34,24 @@ def retrieve(
     """The ``k`` entries for a task, best first: those of the task's own type first (a lookup
     gets lookups, not UPDATEs that happen to share a table's headers), other types only filling
     the places left; entries ``skip`` names are left out."""
-    keep = skip or (lambda entry: False)
+    skipped = skip or (lambda entry: False)
     chosen: list[MemoryEntry] = []
     for types in ([task_type], None):
         if len(chosen) >= k:
             break
         hits = memory.search(prompt, k=k + len(chosen) + _SPARE, env=env, visible_scopes=scopes, task_types=types)
         seen = {e.id for e in chosen}
-        chosen += [e for e, _ in hits if e.id not in seen and not keep(e)][: k - len(chosen)]
+        chosen += [e for e, _ in hits if e.id not in seen and not skipped(e)][: k - len(chosen)]
     return chosen
+
+
+def noted(block: str, task: str) -> str:
+    """The task message opened by the notes ``block``."""
+    return f"{block}\n\n{task}"
+
+
+def _approx(text: str) -> int:
+    return approx_tokens([Message("user", text)])
 
 
 def _own(task: str, entry: MemoryEntry) -> bool:
@@ -50,7 +61,7 @@ def _own(task: str, entry: MemoryEntry) -> bool:
 
 def with_notes(
     records: Iterable[dict[str, Any]], memory: LongTermMemory, *, k: int = 3, share: float = 0.5, seed: int = 0,
-    budget_tokens: int = 320, count: Callable[[str], int] = lambda text: len(text) // 4 + 4,
+    budget_tokens: int = AgentSetup.memory_budget, count: Callable[[str], int] = _approx,
 ) -> list[dict[str, Any]]:
     """``records`` with the notes an episode would retrieve put before the task message of a
     seeded ``share`` of them (the rest unchanged); ``count`` estimates tokens for the budget."""
@@ -69,11 +80,11 @@ def with_notes(
             out.append(record)
             continue
         n = prefix_length(trajectory)
-        trajectory.conversation[n - 1]["content"] = f"{block}\n\n{task}"
+        trajectory.conversation[n - 1]["content"] = noted(block, task)
         attempt = trajectory.attempts[-1].index if trajectory.attempts else 0
         for turn in trajectory.turns:
             if turn.attempt == attempt and turn.step == -1 and turn.role == "user" and turn.content == task:
-                turn.content = f"{block}\n\n{task}"
+                turn.content = noted(block, task)
         trajectory.turns.insert(0, Turn("memory", block, attempt, 0, meta={"ids": [str(e.id) for e in entries]}))
         out.append(trajectory.to_dict())
     return out
