@@ -51,6 +51,7 @@ def test_the_command_prints_the_table_and_the_adapter(monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(("flag", "value", "message"), [
     ("--correction-mistakes", "value,typo", "--correction-mistakes: unknown ['typo']"),
     ("--more-conditions", "1.5", "--more-conditions must be in [0, 1)"),
+    ("--narrative-inserts", "-0.2", "--narrative-inserts must be in [0, 1]"),
     ("--correction-types", "INSERT,SELCT", "--correction-types: unknown ['SELCT']"),
 ])
 def test_bad_generation_settings_fail_before_anything_runs(tmp_path: Any, capsys: pytest.CaptureFixture[str],

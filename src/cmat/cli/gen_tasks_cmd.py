@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--more-conditions", type=float, default=0.0, metavar="P",
                         help="chance of each extra filter on a query (0-1, drawn again after each, at most 2 "
                              "more; default 0: as many conditions as before)")
+    parser.add_argument("--narrative", type=float, default=0.0, metavar="P",
+                        help="chance that an INSERT tells its record as a sentence, values in header order, "
+                             "many without their header (0-1; default 0: header-value pairs, as before)")
     parser.add_argument("--out", required=True, help="output JSONL file")
     parser.add_argument("--eval-file", action="append", default=[],
                         help="an evaluation file to check against (repeatable; the bundled dev set always is)")
@@ -29,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
     from cmat.tasks import assert_clean, generate_tasks, write_jsonl
 
-    tasks = generate_tasks(args.n, args.seed, args.types, style=args.style, more_conditions=args.more_conditions)
+    tasks = generate_tasks(args.n, args.seed, args.types, style=args.style, more_conditions=args.more_conditions,
+                           narrative=args.narrative)
     assert_clean(tasks, [Path(p) for p in args.eval_file])
     write_jsonl(tasks, args.out)
     counts = Counter(t["type"][0] for t in tasks)

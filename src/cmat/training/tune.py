@@ -83,6 +83,11 @@ class TuneConfig:
         metadata={"help": "dbbench: chance of each extra filter on a generated query (0-1, at most 2 more; "
                           "cmat.tasks.dbgen.queries.Shape)"},
     )
+    narrative_inserts: float = field(
+        default=0.0,
+        metadata={"help": "dbbench: chance that a generated INSERT tells its record as a sentence, values in "
+                          "header order, many without their header (0-1; cmat.tasks.dbgen.queries.Shape)"},
+    )
     rounds: int | None = field(default=None, metadata={"help": "tuning rounds (round 0 learns from gold)"})
     samples: int | None = field(default=None, metadata={"help": "self-play samples per task in later rounds"})
     collect_tasks: int = field(default=400, metadata={"help": "training tasks used for self-play per round"})
@@ -307,6 +312,8 @@ def _check_generation(cfg: TuneConfig) -> None:
         raise ConfigError(f"--correction-mistakes: unknown {unknown or 'empty'}; valid: {', '.join(MISTAKES)}")
     if not 0.0 <= cfg.more_conditions < 1.0:
         raise ConfigError(f"--more-conditions must be in [0, 1), got {cfg.more_conditions}")
+    if not 0.0 <= cfg.narrative_inserts <= 1.0:
+        raise ConfigError(f"--narrative-inserts must be in [0, 1], got {cfg.narrative_inserts}")
     from cmat.tasks.dbgen import ALL_TYPES
 
     bad_types = sorted(set(comma_list(cfg.correction_types)) - set(ALL_TYPES))

@@ -32,6 +32,7 @@ class SourceConfig(Protocol):
     task_seed: int
     question_style: str
     more_conditions: float
+    narrative_inserts: float
     eval_data: str | None
     concurrency: int
     progress: bool
@@ -69,7 +70,8 @@ def training_tasks(cfg: SourceConfig, out: Path, stage: Any) -> TaskSource:
                 stage(f"generating {cfg.train_tasks} training tasks (seed {cfg.task_seed}, "
                       f"{cfg.question_style} questions) -> {path}")
                 tasks = generate_tasks(cfg.train_tasks, cfg.task_seed, style=cfg.question_style,
-                                       more_conditions=cfg.more_conditions)
+                                       more_conditions=cfg.more_conditions,
+                                       narrative=cfg.narrative_inserts)
             assert_clean(tasks, eval_files)
             write_jsonl_atomic(path, tasks)
         return TaskSource(path)
@@ -130,7 +132,8 @@ def correction_rows(cfg: SourceConfig, out: Path, stage: Any) -> list[dict[str, 
             stage(f"generating {cfg.corrections} tasks for correction examples (seed {cfg.task_seed + 1}, "
                   f"{cfg.question_style} questions{', types ' + ','.join(types) if types else ''})")
             tasks = generate_tasks(cfg.corrections, cfg.task_seed + 1, types=types, style=cfg.question_style,
-                                   more_conditions=cfg.more_conditions)
+                                   more_conditions=cfg.more_conditions,
+                                   narrative=cfg.narrative_inserts)
             assert_clean(tasks, [Path(cfg.eval_data)] if cfg.eval_data else [])
             write_jsonl_atomic(tasks_path, tasks)
         mistakes = comma_list(cfg.correction_mistakes)

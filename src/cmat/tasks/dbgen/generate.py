@@ -37,13 +37,15 @@ MAX_TRIES = 60
 
 
 def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
-                   style: str = "plain", more_conditions: float = 0.0) -> list[dict[str, Any]]:
+                   style: str = "plain", more_conditions: float = 0.0,
+                   narrative: float = 0.0) -> list[dict[str, Any]]:
     """``n`` verified DBBench entries, deterministic for ``seed``, with ``types`` (default: all).
 
     ``style`` is how questions are written (:data:`QUESTION_STYLES`): ``plain`` (the default, as
     every documented seed was generated) or ``crowd`` (see :class:`cmat.tasks.dbgen.text.Style`).
     ``more_conditions`` is the chance of each extra query filter (:class:`Shape`; 0, the default,
-    keeps every documented seed's tasks).
+    keeps every documented seed's tasks). ``narrative`` is the chance that an INSERT tells its
+    record as a sentence (:class:`Shape`; 0 by default, for the same reason).
 
     Types are apportioned by :data:`DEFAULT_WEIGHTS` (renormalised over ``types``); every
     requested type appears when ``n`` is at least the number of types.
@@ -54,10 +56,11 @@ def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
         raise ConfigError(f"unknown DBBench task types {unknown or kinds}; valid: {', '.join(ALL_TYPES)}")
     if style not in QUESTION_STYLES:
         raise ConfigError(f"unknown question style '{style}'; valid: {', '.join(QUESTION_STYLES)}")
-    try:
-        shape = Shape(more=more_conditions)
-    except ValueError as exc:
-        raise ConfigError(f"more_conditions must be in [0, 1), got {more_conditions}") from exc
+    if not 0.0 <= more_conditions < 1.0:
+        raise ConfigError(f"more_conditions must be in [0, 1), got {more_conditions}")
+    if not 0.0 <= narrative <= 1.0:
+        raise ConfigError(f"narrative must be in [0, 1], got {narrative}")
+    shape = Shape(more=more_conditions, narrative=narrative)
     tasks: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for index, kind in enumerate(_schedule(n, seed, kinds)):
@@ -98,7 +101,7 @@ def _attempt(kind: str, rng: Random, crowd: bool = False, shape: Shape | None = 
                      tuple(tuple(r) for r in table.rows))
     if kind in MUTATION_TYPES:
         style = Style.draw(rng, exact=True, table=table, crowd=crowd)
-        draft = MUTATION_BUILDERS[kind](rng, table, style)
+        draft = MUTATION_BUILDERS[kind](rng, table, style, shape or Shape())
         if draft:
             draft.description = style.finish(draft.description)
         answer = _mutation_hash(spec, draft) if draft else None

@@ -7,13 +7,16 @@ fresh backend and drops drafts that fail, change nothing, or delete every row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from random import Random
 
 from cmat.tasks.dbgen import phrasing, values
-from cmat.tasks.dbgen.queries import BLANKS, Draft, eq_cond, num_cond, usable
+from cmat.tasks.dbgen.queries import BLANKS, Draft, Shape, eq_cond, num_cond, usable
 from cmat.tasks.dbgen.tables import GenColumn, GenTable
 from cmat.tasks.dbgen.text import Cond, Style, ident, literal, phrase, render, where
+
+_NUMBER = re.compile(r"[-+]?[$£€]?\d[\d.,]*%?")
 
 
 def _fresh(rng: Random, column: GenColumn, avoid: set[str]) -> str | None:
@@ -40,7 +43,21 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _insert(rng: Random, table: GenTable, style: Style) -> Draft | None:
+def narrative(rng: Random, table: GenTable, style: Style, row: list[str]) -> str:
+    """An INSERT question that tells the record as a sentence: every value in header order, about
+    half of them bare ("FK Trakai, 18, ..."), the others with their header in one of
+    :data:`phrasing.NARRATIVE_FORMS` ("a tonnage of 1,429", "29 points"). Which header a bare
+    value belongs to is left to its place and its look, as in AgentBench's INSERT questions."""
+    parts = []
+    for column, value in zip(table.columns, row, strict=True):
+        forms = phrasing.NARRATIVE_FORMS + (phrasing.NARRATIVE_NUMBER_FORMS if _NUMBER.fullmatch(value) else ())
+        form = "{val}" if rng.random() < 0.5 else rng.choice(forms)
+        parts.append(form.format(col=style.col(column.name), val=style.val(value)))
+    return render(rng, phrasing.QUESTIONS["INSERT-narrative"], noun=table.domain.noun,
+                  table=_table_mention(rng, table.name), first=parts[0], rest=_join(parts[1:]), all=_join(parts))
+
+
+def _insert(rng: Random, table: GenTable, style: Style, shape: Shape) -> Draft | None:
     row: list[str] = []
     for column in table.columns:
         avoid = {v.lower() for v in column.texts()} if column.role == "key" else set()
@@ -57,6 +74,8 @@ def _insert(rng: Random, table: GenTable, style: Style) -> Draft | None:
     pairs = [form.format(col=style.col(table.columns[i].name), val=style.val(row[i])) for i in order]
     text = render(rng, phrasing.QUESTIONS["INSERT"], noun=table.domain.noun, table=_table_mention(rng, table.name),
                   pairs=_join(pairs) if rng.random() < 0.6 else "; ".join(pairs))
+    if shape.narrative and len(row) > 1 and rng.random() < shape.narrative:  # drawn last: other seeds stay
+        text = narrative(rng, table, style, row)
     return Draft("INSERT", text, [sql])
 
 
@@ -69,7 +88,7 @@ def _target(rng: Random, table: GenTable) -> tuple[list[Cond], bool] | None:
     return ([cond], True) if cond else None
 
 
-def _update(rng: Random, table: GenTable, style: Style) -> Draft | None:
+def _update(rng: Random, table: GenTable, style: Style, shape: Shape) -> Draft | None:
     target = _target(rng, table)
     if target is None:
         return None
@@ -100,7 +119,7 @@ def _update(rng: Random, table: GenTable, style: Style) -> Draft | None:
     return Draft("UPDATE", text, [sql])
 
 
-def _delete(rng: Random, table: GenTable, style: Style) -> Draft | None:
+def _delete(rng: Random, table: GenTable, style: Style, shape: Shape) -> Draft | None:
     roll = rng.random()
     if roll < 0.45:
         cond, one = eq_cond(rng, table.key), True
@@ -116,7 +135,7 @@ def _delete(rng: Random, table: GenTable, style: Style) -> Draft | None:
     return Draft("DELETE", text, [sql])
 
 
-MUTATION_BUILDERS: dict[str, Callable[[Random, GenTable, Style], Draft | None]] = {
+MUTATION_BUILDERS: dict[str, Callable[[Random, GenTable, Style, Shape], Draft | None]] = {
     "INSERT": _insert,
     "UPDATE": _update,
     "DELETE": _delete,

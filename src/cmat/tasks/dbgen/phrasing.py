@@ -152,6 +152,16 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Put a new row in the table with {pairs}.",
         "Append a {noun} with {pairs} to {table}.",
     ),
+    "INSERT-narrative": (
+        # None starts with a value: render() capitalises the first letter, and values stay verbatim.
+        "New in the {table} table: {first}, a {noun} with {rest}.",
+        "The {table} table gets a new {noun}: {all}.",
+        "This {noun} has to be recorded in {table}: {all}.",
+        "A new {noun} is added to {table}: {first}, with {rest}.",
+        "Record the {noun} {first} in {table}; it comes with {rest}.",
+        "There is a new entry for {table}, {all}.",
+        "Please insert the {noun} {first} ({rest}) into {table}.",
+    ),
     "UPDATE": (
         "Change the {sets_to} for the {noun} {rel}.",
         "Set {sets_to} for the {noun} {rel}.",
@@ -252,6 +262,9 @@ CROWD_QUESTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A value told in a sentence with its header (the others go bare): "a tonnage of 1,429", "29 points".
+NARRATIVE_FORMS = ("a {col} of {val}", "{col} {val}", "{val} as its {col}", "its {col} being {val}")
+NARRATIVE_NUMBER_FORMS = ("{val} {col}",)  # for a number only: "Wexley Street Station" would read as a name
 PAIR_FORMS = ("{col}: {val}", "{col} = {val}", "{val} for {col}", "{col} set to {val}", "{val} as the {col}")
 SET_TO_FORMS = ("{col} to {val}",)
 SET_OF_FORMS = ("a {col} of {val}", "{col} {val}", "{val} as its {col}")

@@ -25,7 +25,7 @@ BLANKS = ("", "—")
 
 @dataclass(frozen=True)
 class Shape:
-    """How a query is built, apart from its wording (:class:`cmat.tasks.dbgen.text.Style`).
+    """How a task is built, apart from its wording (:class:`cmat.tasks.dbgen.text.Style`).
 
     ``more`` is the chance that a query gets one more filter, drawn again after each one added,
     up to ``max_more``: an equality on a categorical column with a value taken from the rows the
@@ -33,14 +33,23 @@ class Shape:
     (0) draws nothing, so every documented seed keeps producing the same tasks. WikiSQL-style
     questions often have two or three conditions (8 of the 20 dev query tasks have two or more);
     the plain and crowd generators write at most one in ten.
+
+    ``narrative`` is the chance that an INSERT states its record as a sentence rather than as
+    header–value pairs (:func:`cmat.tasks.dbgen.mutations.narrative`): the values in header
+    order, many of them without their header's name, the way AgentBench's INSERT questions tell
+    of an event ("On 14 February 1917, the Romanian ship Uranus with a tonnage of 1,429 was
+    sunk"). Also 0 by default, for the same reason.
     """
 
     more: float = 0.0
     max_more: int = 2
+    narrative: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.more < 1.0 or self.max_more < 0:
             raise ValueError(f"Shape needs 0 <= more < 1 and max_more >= 0, got {self.more}, {self.max_more}")
+        if not 0.0 <= self.narrative <= 1.0:
+            raise ValueError(f"Shape needs 0 <= narrative <= 1, got {self.narrative}")
 
 
 @dataclass
