@@ -58,6 +58,19 @@ def test_garbage_gives_the_fallback_with_the_last_sql_error(text: str) -> None:
     assert len(lesson) <= 400
 
 
+@pytest.mark.parametrize("text", [
+    "The task ended with a single result. Action: Operation\n```sql\nSELECT `Name` FROM `t` WHERE `Class` = 'x';\n```",
+    "The agent used all its rounds. Action: Answer\nFinal Answer: [\"done\"]",
+    "Think: the file is missing.\n\nAct: bash\n\n```bash\nls /etc\n```",
+])
+def test_an_action_is_not_a_lesson(text: str) -> None:
+    """A tuned actor asked for a lesson writes its next action; the fallback is stored instead."""
+    _, lesson = run(Reflector(), Completion(text))
+    assert lesson.startswith("Check each SQL statement before running it")
+    assert "```" not in lesson and "Action:" not in lesson
+    assert clean_lesson("Take action: quote `Game site` in backticks before you filter.") != ""
+
+
 @pytest.mark.parametrize("reason", ["error", "context_limit"])
 def test_failed_generation_gives_the_fallback(reason: str) -> None:
     good_text = "Use the column `Venue` in the WHERE clause when filtering by place."

@@ -3,9 +3,10 @@
 ``Reflector.reflect`` is a generator like a checker: it yields one conversation (the
 ``reflection_system`` + ``reflection_user`` prompts: the task, the attempt condensed to fit,
 how it ended and why) and returns the lesson, 1-3 sentences, cleaned. When the model's text is
-empty or garbage (the 135M default model often repeats itself or echoes the prompt), or the
-model could not answer, the lesson is a deterministic one built from the failure type and its
-detail (e.g. the last SQL error), so every failure still leaves something useful in memory.
+empty or garbage (the 135M default model often repeats itself or echoes the prompt), is an
+action instead of a lesson (a tuned actor writes its next SQL), or the model could not
+answer, the lesson is a deterministic one built from the failure type and its detail (e.g.
+the last SQL error), so every failure still leaves something useful in memory.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _PREFIX = re.compile(
 _LABEL = re.compile(r"\blesson(?:\s+learned)?\s*:\s*", re.IGNORECASE)
 _MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A reply in an environment's action format (DBBench's "Action: Operation" + SQL block, the OS
+# "Act: bash"): a tuned actor asked for a lesson often writes its next action instead. Stored as
+# a lesson, it would put a failed statement back into the retry's context.
+_ACTION = re.compile(r"\bAction:\s*(?:Operation|Answer)\b|\bAct:\s*(?:bash|finish|answer)\b|```", re.IGNORECASE)
 # Fallback lessons that already state the whole fix; the detail (usually the checker's format
 # feedback) would only repeat it.
 _SELF_CONTAINED = frozenset({"invalid_format", "invalid_action"})
@@ -37,8 +42,11 @@ _SELF_CONTAINED = frozenset({"invalid_format", "invalid_action"})
 def clean_lesson(text: str, *, max_chars: int = 400, max_sentences: int = 3) -> str:
     """The lesson in ``text``: role prefixes and markup removed, 1-3 sentences, clipped.
 
-    Returns "" when what is left is not a usable lesson (see :func:`is_garbage`).
+    Returns "" when what is left is not a usable lesson (see :func:`is_garbage`), and when the
+    text is an action rather than a lesson (an action format or a code block).
     """
+    if _ACTION.search(text or ""):
+        return ""
     label = _LABEL.search(text or "")
     body = text[label.end() :] if label else (text or "")
     body = _MARKUP.sub("", body)
