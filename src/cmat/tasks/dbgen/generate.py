@@ -56,11 +56,11 @@ def generate_tasks(n: int, seed: int, types: Sequence[str] | None = None,
         raise ConfigError(f"unknown DBBench task types {unknown or kinds}; valid: {', '.join(ALL_TYPES)}")
     if style not in QUESTION_STYLES:
         raise ConfigError(f"unknown question style '{style}'; valid: {', '.join(QUESTION_STYLES)}")
-    if not 0.0 <= more_conditions < 1.0:
-        raise ConfigError(f"more_conditions must be in [0, 1), got {more_conditions}")
-    if not 0.0 <= narrative <= 1.0:
-        raise ConfigError(f"narrative must be in [0, 1], got {narrative}")
-    shape = Shape(more=more_conditions, narrative=narrative)
+    try:
+        shape = Shape(more=more_conditions, narrative=narrative)
+    except ValueError as exc:  # Shape checks its ranges; the message names this function's arguments
+        raise ConfigError(f"more_conditions must be in [0, 1) and narrative in [0, 1], "
+                          f"got {more_conditions} and {narrative}") from exc
     tasks: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for index, kind in enumerate(_schedule(n, seed, kinds)):
