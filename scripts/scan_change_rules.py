@@ -98,7 +98,11 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
         ctx = CheckContext(task, entry["description"], [], reply, env.parse(reply), env.name, env.schema(),
                            env.dry_run, env.peek)
         counts["gold.statements"] += 1
-        counts["gold.rejected"] += CHECKER.find(ctx) is not None
+        rejected = CHECKER.find(ctx)
+        counts["gold.rejected"] += rejected is not None
+        if rejected is not None and VERBOSE:
+            print(json.dumps({"gold_rejected": rejected.rule, "question": entry["description"], "sql": gold_sql}),
+                  file=sys.stderr)
         columns = env.schema()[entry["table"]["table_name"]]
         if isinstance(gold, (exp.Update, exp.Delete)):
             if isinstance(gold, exp.Update):
@@ -144,7 +148,7 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
     names = [n.name for n in gold.this.expressions]
     cells = list(gold.expression.expressions[0].expressions)
     values = [str(c.this) for c in cells]
-    record = stated_record(entry["description"], columns)
+    record = stated_record(entry["description"], columns, entry["table"]["table_name"])  # as the Checker reads it
     counts["record.columns"] += len(names)
     for name, value in zip(names, values, strict=True):
         if name in record:
@@ -172,6 +176,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[91, 92])
     parser.add_argument("--n", type=int, default=300, help="tasks per seed and style")
     parser.add_argument("--verbose", action="store_true", help="print each wrong repair (JSON) on stderr")
+    parser.add_argument("--narrative", type=float, default=0.0,
+                        help="chance that a generated INSERT tells its record as a sentence (gen-tasks --narrative)")
     args = parser.parse_args()
     global VERBOSE
     VERBOSE = args.verbose
@@ -179,7 +185,8 @@ def main() -> None:
     for seed in args.seeds:
         rng = random.Random(seed)
         for style in ("plain", "crowd"):
-            scan(generate_tasks(args.n, seed=seed, types=["INSERT", "UPDATE", "DELETE"], style=style), rng, counts)
+            scan(generate_tasks(args.n, seed=seed, types=["INSERT", "UPDATE", "DELETE"], style=style,
+                                narrative=args.narrative), rng, counts)
     print(json.dumps(dict(sorted(counts.items())), indent=1))
 
 

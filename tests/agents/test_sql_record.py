@@ -210,3 +210,64 @@ def test_a_quoted_value_whose_own_quotes_were_read_with_it_is_not_quoted_twice()
     stated = stated_record(question, ["Series #", "Episode title"])["Episode title"]
     assert stated == '"Voyage of the Summer Station"'
     assert _written(stated, question, ["33"], set(), quoted_column=True) == stated
+
+
+NARRATIVE = ["Name", "Founded", "Team name", "Player", "Pos.", "Nat.", "Born", "Goals", "Outcome", "Prize"]
+
+
+@pytest.mark.parametrize("question", [
+    "The List of colleges in Senegal table gets a new institution: Bramfell Polytechnic, a Founded of 1480 and 823.",
+    "A new player is added: its Name being Amara Ganguly, with Goalkeeper, Peruvian as its Nat., 1985-11-20 and 52.",
+    "Record the player 17 in Players drafted; it comes with Tobias Lockhart, Wide receiver as its Pos.",
+    "A new player is added to the squad: Rania Rasmussen, with Sweeper, a Born of 28/02/2001 and 43.",
+    "The squad table gets a new player: Zainab Fairbanks, Stanstow Conservatory and Wilvale Upon Stanwater Falcons.",
+    "Please insert the final a Born of August 1976 (6–2, 6–3 and Outcome Individual) into the finals table.",
+])
+def test_stated_record_reads_no_list_item_of_a_told_record(question: str) -> None:
+    """A record told as a sentence lists values without their headers: after a weak link ("of",
+    "being", none), before "as its", or at the end of the sentence, a run of list items is not one
+    value, and a noun of the sentence ("Record the player 17") is not a header."""
+    record = stated_record(question, NARRATIVE)
+    wrong = {c: v for c, v in record.items() if c in ("Founded", "Nat.", "Player", "Pos.", "Born")}
+    assert wrong == {} or wrong == {"Name": "Amara Ganguly"}, record
+
+
+def test_stated_record_reads_being_and_as_its() -> None:
+    question = ("The Higher education in Kelthorpe table gets a new institution: Millford Institute of Technology, "
+                "'Chile' as its Nat., its Founded being 1588 and Team name Dalholm Athletic.")
+    assert stated_record(question, NARRATIVE) == {"Founded": "1588", "Nat.": "Chile"}
+
+
+def test_a_value_stated_for_another_column_is_held_to_its_own() -> None:
+    """'23,074' under `Outcome` is in the question, but as the prize: a plain value the question
+    states for another column is not a rewording, and the repair writes each column's own value."""
+    question = "Record the award: outcome set to Nominated and prize set to 23,074."
+    schema = {"Awards": ["Outcome", "Prize"]}
+    stmt = parse_statement("INSERT INTO `Awards` (`Outcome`, `Prize`) VALUES ('23,074', '23,074');")
+    assert stmt is not None
+    finding = record_mismatch(stmt, question, schema)
+    assert finding is not None and finding.rule == "value_not_as_stated" and finding.details["column"] == "Outcome"
+    assert "VALUES ('Nominated', '23,074')" in str(finding.details["fixed"])
+    same = parse_statement("INSERT INTO `Awards` (`Outcome`, `Prize`) VALUES ('nominated', '23,074');")
+    assert same is not None and record_mismatch(same, question, schema) is not None  # letter case, as before
+    right = parse_statement("INSERT INTO `Awards` (`Outcome`, `Prize`) VALUES ('Nominated', '23,074');")
+    assert right is not None and record_mismatch(right, question, schema) is None
+
+
+def test_scan_of_told_records_reads_no_wrong_value_and_repairs_right() -> None:
+    """The record scan on INSERTs told as sentences (``--narrative 1``, seed 97, used nowhere else):
+    before the list checks, 17 % of the values read were wrong and 6 repairs wrote a wrong value
+    (seed 93); now none is wrong, and about a quarter of the columns are read."""
+    spec = importlib.util.spec_from_file_location("scan_change_rules", Path(__file__).parents[2] / "scripts" /
+                                                  "scan_change_rules.py")
+    assert spec is not None and spec.loader is not None
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    counts: Counter[str] = Counter()
+    rng = random.Random(97)
+    for style in ("plain", "crowd"):
+        scan.scan(generate_tasks(40, seed=97, types=["INSERT"], style=style, narrative=1.0), rng, counts)
+    assert counts["gold.rejected"] == 0
+    assert counts["record.wrong"] <= 0.01 * counts["record.columns"]
+    assert counts["record.right"] >= 0.2 * counts["record.columns"]
+    assert counts["insert_stated.repaired_wrong"] == 0 and counts["insert_stated.repaired_right"] > 0

@@ -12,20 +12,28 @@ landscape"). The table hash then differs, and the Checker's other rules cannot t
 :func:`stated_record` reads, for each header the question names, the value written right next
 to it, and only where the reading is unambiguous:
 
-* after the header, past linking words ("as", "is", "of", "set to", ":", "="), or before it,
-  followed by "for" or "as (the)": a value in quotes (``'...'`` or ``"..."``, kept whole with
+* after the header, past linking words ("as", "is", "of", "being", "set to", ":", "="), or before
+  it, followed by "for" or "as (the|its)": a value in quotes (``'...'`` or ``"..."``, kept whole with
   any inner quotes), a number-like token ("10", "41,000", "99.8%", "03/12/2021", "1–0") or
   plain words with no digit (at most :data:`MAX_WORDS`);
 * numbers and plain words only when a separator ends them (a comma, a semicolon, " and ", a
   full stop, the end): "a tonnage of 5,200 GRT" states no number for Tonnage, "9 February 1994"
   none for anything, "Round of 16 Second leg" none for Round; and a number right after another
   number and a comma ("April 6, 1982 for Date") is left alone;
-* a header named with two different values states none.
+* a header named with two different values states none;
+* a record told as a sentence lists values without their headers ("a new institution: Bramfell
+  Polytechnic, a Founded of 1480 and 823"), so a run of list items (a comma, a semicolon or "and"
+  inside what would be the value) is read as one value only after a strong link (":", "=",
+  "set to") and when it names no header and is not the end of the sentence with an "and" in it;
+  before its header ("Kavanagh, 1816 as the Described by") only right after another pair, with one
+  separator, no "and" and no header in it; a value cut inside a parenthesis is not read; and a
+  noun of the sentence ("Record the player 17") is not a header with an unlinked value.
 
 :func:`record_mismatch` compares an INSERT's values with that record, column by column. A value
 the question quotes or writes as a number must be written exactly so. A value in plain words is
-only held to it when the INSERT's value differs in letter case alone or is written nowhere in
-the question (invented, or copied from the wrong place): AgentBench's own statements sometimes
+only held to it when the INSERT's value differs in letter case alone, is written nowhere in
+the question (invented), or is the value the question states for another column (copied from
+the wrong place): AgentBench's own statements sometimes
 reword plain values, and a small rewording is left alone. The repair writes the stated values.
 :func:`rebuilt_insert` writes the whole row from the record when an INSERT has the wrong number
 of values and the question states every listed column's value, the repair of
@@ -50,15 +58,17 @@ MAX_CHARS = 100
 _QUOTED = re.compile(r"""(?<![\w'"])(['"])([^\n]{1,""" + str(MAX_CHARS) + r"""}?)\1(?![\w'"])""")
 _NUMBER = re.compile(r"[-+]?[$£€]?\d[\d.,:/–-]*\d%?|[-+]?[$£€]?\d%?")
 _LINK_AFTER = re.compile(
-    r"\s*(?:(?P<sign>[:=])\s*|(?P<words>(?:is|are|was|as|of|equals|(?:set|equal|changed)\s+to)\s+))?")
+    r"\s*(?:(?P<sign>[:=])\s*|(?P<words>(?:is|are|was|as|of|being|equals|(?:set|equal|changed)\s+to)\s+))?")
 # Links after which a value in words may follow: "Type: Closed", "set to Centre-back", "type of
 # landscape"; not "is" ("... Characters is still alive") nor none ("event at Birmingham"). A
 # number may follow any link ("the rank of 23", "capacity percentage is 99.8%", "points 29").
-_WORD_LINKS = frozenset({"as", "of", "set to", "equal to", "changed to", "equals"})
+_WORD_LINKS = frozenset({"as", "of", "being", "set to", "equal to", "changed to", "equals"})
 # "'S4' for Episode #", "Gold as the Certifications"; not "data for the surname" (a sentence).
-_LINK_BEFORE = re.compile(r"\s+(?:for|as the|as)\s+(?:column\s+)?['\"]?$")
+_LINK_BEFORE = re.compile(r"\s+(?:for|as the|as its|as)\s+(?:column\s+)?['\"]?$")
 # Where an unquoted value may end or start: a comma, a semicolon, " and ", a full stop.
 _SEPARATOR = re.compile(r"\s*(?:[,;]|\.(?=\s|$)|\band\b)")
+# Where a list goes on inside what reads as one value: "1480 and 823", "Catholic, Deerhill" (not "£923,000").
+_LIST = re.compile(r"[,;]\s|\sand\s")
 # Words a value does not start with, nor go on with after a separator: a phrase of the sentence.
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "and", "or", "at", "in", "on", "by", "of", "to", "for", "from",
                              "with", "which", "who", "that", "is", "was", "are", "were", "still", "its", "their",
@@ -95,10 +105,12 @@ def _closes(question: str, end: int, starts: set[int], tables: set[int]) -> bool
 def _opens(question: str, start: int, ends: set[int]) -> bool:
     """Whether an unquoted value written before its header may start at ``start``: after a list's
     opening ("the table: ", "with ") or after a separator that follows another pair's header."""
-    head = question[:start]
-    if _OPENER.search(head):
-        return True
-    link = re.search(r"['\"`]?\s*(?:[,;]\s*(?:and\s+)?|\band\s+)$", head)
+    return bool(_OPENER.search(question[:start])) or _after_pair(question, start, ends)
+
+
+def _after_pair(question: str, start: int, ends: set[int]) -> bool:
+    """Whether ``start`` follows a separator right after another pair's header ("..., Kavanagh")."""
+    link = re.search(r"['\"`]?\s*(?:[,;]\s*(?:and\s+)?|\band\s+)$", question[:start])
     return link is not None and link.start() in ends
 
 
@@ -109,6 +121,10 @@ def _unquoted(value: str, *, words: bool, strong: bool = False) -> str | None:
     value = value.strip()
     if not value or len(value) > MAX_CHARS or value[0] in ",;.:" or re.search(r"=|\bset to\b", value):
         return None  # empty, or running into the next pair ("Ivywood, # = 21", "round, # set to 20")
+    if re.search(r"[,;]\s*[^,;]{1,40}?:\s", value):
+        return None  # running into the next pair: "271; #: 18"
+    if value.count("(") != value.count(")"):
+        return None  # cut inside a parenthesis: "August 1976 (6–2, 6–3", "2) into ..."
     if _NUMBER.fullmatch(value):
         return value
     tokens = value.split()
@@ -121,10 +137,10 @@ def _unquoted(value: str, *, words: bool, strong: bool = False) -> str | None:
     return value
 
 
-def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
-           tables: set[int], strict: bool = False) -> tuple[str, int, int] | None:
+def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int], tables: set[int],
+           strict: bool = False, headers: frozenset[str] = frozenset()) -> tuple[str, int, int] | None:
     """(value, start, end) written right after the header at ``span``, or None; ``strict``: after
-    ":", "=" or "set to" only."""
+    ":", "=" or "set to" only; ``headers`` (lower case) may not appear in a value that spans a list."""
     at = span.end
     if at < len(question) and question[at] in "'\"" and span.start > 0 and question[span.start - 1] == question[at]:
         at += 1  # the header itself in quotes: 'Rank' is '7'
@@ -134,6 +150,9 @@ def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
     words = strong or linked in _WORD_LINKS
     if strict and not strong:
         return None
+    unlinked = not (link and (link.group("sign") or linked)) and not re.match(r"\s*['\"]", question[at:])
+    if unlinked and re.search(r"\b(?:the|a|an|new)\s+$", question[: span.start], re.IGNORECASE):
+        return None  # "Record the player 17": a noun of the sentence, not a header with its value ("points 29")
     at = link.end() if link else at
     for start, end, content in quoted:
         if start == at:
@@ -144,8 +163,16 @@ def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int],
     for end in ends:
         if end > at and _closes(question, end, starts, tables):
             value = _unquoted(_with_abbreviation(question, end, question[at:end]), words=words, strong=strong)
+            if value and _LIST.search(value) and (not strong or _names_header(value, headers) or (
+                    _ends_sentence(question, end) and re.search(r"\sand\s", value))):
+                return None  # "a Founded of 1480 and 823", "a new river: its river being A, 1093": list items
             return (value, at, end) if value else None
     return None
+
+
+def _ends_sentence(question: str, end: int) -> bool:
+    """Whether a sentence or the question ends at ``end`` (no next header closes the value there)."""
+    return bool(re.fullmatch(r"\s*[.!]?\s*", question[end:]) or re.match(r"\s*\.\s+[A-Z]", question[end:]))
 
 
 def _with_abbreviation(question: str, end: int, value: str) -> str:
@@ -154,8 +181,23 @@ def _with_abbreviation(question: str, end: int, value: str) -> str:
     return value + "." if question[end : end + 1] == "." and last in _ABBREVIATIONS else value
 
 
+def _one_value(value: str, question: str, start: int, ends: set[int], headers: frozenset[str]) -> bool:
+    """Whether ``value``, written before its header and holding a separator, reads as one value:
+    right after another pair, with one separator, no "and" and no other header in it ("Kavanagh,
+    1816 as the Described by"; not "Software, 176663, Ines Mackintosh" nor "4 Gold, its Silver
+    being 2, 5")."""
+    return _after_pair(question, start, ends) and len(_LIST.findall(value)) == 1 \
+        and not re.search(r"\sand\s", value) and not _names_header(value, headers)
+
+
+def _names_header(value: str, headers: frozenset[str]) -> bool:
+    """Whether ``value`` names one of the (lower-case) ``headers`` as a word of its own."""
+    words = value.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(h) + r"(?!\w)", words) for h in headers)
+
+
 def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int],
-            strict: bool = False) -> tuple[str, int, int] | None:
+            strict: bool = False, headers: frozenset[str] = frozenset()) -> tuple[str, int, int] | None:
     """(value, start, end) written right before the header at ``span`` ("'S4' for Episode #",
     "Gold as the Certifications", "Kavanagh, 1816 as the Described by", "5 wins"), or None;
     ``strict``: a number in a list only ("with 5 wins, 3 byes")."""
@@ -173,6 +215,8 @@ def _before(question: str, span: Span, quoted: list[Quoted], ends: set[int],
     for start in starts:
         if start < at and _opens(question, start, ends):
             value = _unquoted(question[start:at], words=True, strong=True)  # in a list: "The Hidden Voyage"
+            if value is not None and _LIST.search(value) and not _one_value(value, question, start, ends, headers):
+                break  # "with Goalkeeper, Peruvian as its Nat.": list items, and which of them is unknown
             if value is not None:
                 found = (value, start, at)
                 break
@@ -207,11 +251,12 @@ def stated_record(question: str, columns: list[str], table: str = "", strict: bo
     ends = {s.end for s in spans} | {s.end + 1 for s in spans}
     found: dict[str, set[str]] = {}
     taken: list[tuple[int, int]] = []
+    headers = frozenset(names)
     for span in spans:
         if any(start < span.start and span.end <= end for start, end in taken):
             continue  # a header's words inside a value: "Deerton Museum of Local History"
-        after = _after(question, span, quoted, starts, {start for start, _ in tables}, strict)
-        for value in (after, _before(question, span, quoted, ends, strict)):
+        after = _after(question, span, quoted, starts, {start for start, _ in tables}, strict, headers)
+        for value in (after, _before(question, span, quoted, ends, strict, headers)):
             if value is not None:
                 found.setdefault(span.column, set()).add(value[0])
                 taken.append((value[1], value[2]))
@@ -237,14 +282,17 @@ def _insert_row(stmt: exp.Expression,
     return table.name, [known[name.lower()] for name in listed], values
 
 
-def _held(value: str, stated: str, question: str) -> bool:
+def _held(value: str, stated: str, question: str, others: frozenset[str] = frozenset()) -> bool:
     """Whether ``value`` must be written as ``stated``: a quoted value exactly (with or without
     its own double quotes, which may belong to it: "A Voyage"); a number unless the two differ in
     spaces and punctuation alone ('4 - 3' for "4-3") or the value ends with it ("Kavanagh, 1816":
     an unquoted list cannot tell); plain words when they differ in letter case alone or the
-    question nowhere writes them (spaces and punctuation aside)."""
+    question nowhere writes them (spaces and punctuation aside); any value that is the one stated
+    for another column (``others``, plain forms: '23,074' for "outcome set to Nominated")."""
     if value in (stated, f'"{stated}"'):
         return False
+    if _plain(value) in others and _plain(value) != _plain(stated):
+        return True
     if _is_quoted(stated, question):
         return True
     if _NUMBER.fullmatch(stated):
@@ -300,7 +348,7 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
     record = stated_record(question, schema[table], table, strict=isinstance(stmt, exp.Update))
     wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True))
              if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
-             and _held(_text(v), record[c], question)]
+             and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c))]
     if not wrong:
         return None
     fixed = stmt.copy()
