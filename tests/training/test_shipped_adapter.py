@@ -38,6 +38,11 @@ def test_the_shipped_adapters_carry_their_manifest_metrics_and_data_counts(
         extra = json.loads(with_checker.read_text())
         assert extra["n"] == 60 and extra["checker"] == "rule" and extra["repair"] is True
         assert f"{100 * extra['overall']:.1f}" in (folder / "README.md").read_text()
+    for held in folder.glob("metrics-heldout-*.json"):  # generated held-out sets: a figure in the README each
+        extra = json.loads(held.read_text())
+        assert extra["n"] == 60 and extra["data_sha256"] and extra["checker"] == "rule" and extra["repair"] is True
+        assert f"{100 * extra['overall']:.1f}" in (folder / "README.md").read_text() and held.name in \
+            (folder / "README.md").read_text()
 
 
 @pytest.mark.slow
