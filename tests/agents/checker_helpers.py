@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
 
 from cmat.agents.checker_base import CheckContext
 from cmat.envs.base import Task
@@ -15,6 +18,15 @@ SCHEMA = {
 }
 TASK_PROMPT = "Which stations are class D?\nThe name of this table is Radio Stations."
 # The rule tests below the value check use values the question above never states.
+
+
+def load_script(name: str) -> ModuleType:
+    """The project's ``scripts/<name>.py`` (a scan), loaded as a module."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[2] / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def operation(sql: str) -> str:

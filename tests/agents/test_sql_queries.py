@@ -4,12 +4,11 @@ value and swapped columns (``_sql_lookup``), counts (``_sql_counts``); a compare
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from checker_helpers import load_script
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
@@ -158,11 +157,7 @@ def test_scan_gold_queries_pass_and_every_dropped_value_is_restored_right() -> N
     """The scan of ``scripts/scan_query_rules.py`` on a seed used nowhere else (96): no gold query
     of generated tasks nor of the dev set is rejected by the new rules, and every repair of a gold
     query with a text condition dropped returns the gold rows."""
-    spec = importlib.util.spec_from_file_location("scan_query_rules", Path(__file__).parents[2] / "scripts" /
-                                                  "scan_query_rules.py")
-    assert spec is not None and spec.loader is not None
-    scan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scan)
+    scan = load_script("scan_query_rules")
     counts: Counter[str] = Counter()
     for style in ("plain", "crowd"):
         entries = generate_tasks(60, seed=96, style=style, more_conditions=0.5, types=list(SELECT_TYPES))

@@ -4,13 +4,12 @@ dev tables and on a scan of generated tasks."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from checker_helpers import load_script
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
@@ -137,19 +136,21 @@ def test_dev_gold_inserts_pass() -> None:
         env.close()
 
 
+def _record_scan(narrative: float) -> Counter[str]:
+    """The counts of ``scripts/scan_change_rules.py`` on 40 INSERT tasks of seed 97 per style."""
+    scan = load_script("scan_change_rules")
+    counts: Counter[str] = Counter()
+    rng = random.Random(97)
+    for style in ("plain", "crowd"):
+        scan.scan(generate_tasks(40, seed=97, types=["INSERT"], style=style, narrative=narrative), rng, counts)
+    return counts
+
+
 def test_scan_gold_inserts_pass_and_every_repair_is_right() -> None:
     """The record scan of ``scripts/scan_change_rules.py`` on a seed used nowhere else (97): no gold
     statement is rejected, almost every stated value is read right, and every repair of a gold INSERT
     with a value changed or with one value too few or too many writes the gold table."""
-    spec = importlib.util.spec_from_file_location("scan_change_rules", Path(__file__).parents[2] / "scripts" /
-                                                  "scan_change_rules.py")
-    assert spec is not None and spec.loader is not None
-    scan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scan)
-    counts: Counter[str] = Counter()
-    rng = random.Random(97)
-    for style in ("plain", "crowd"):
-        scan.scan(generate_tasks(40, seed=97, types=["INSERT"], style=style), rng, counts)
+    counts = _record_scan(narrative=0.0)
     assert counts["gold.statements"] == 80 and counts["gold.rejected"] == 0
     assert counts["record.right"] >= 0.9 * counts["record.columns"]
     assert counts["record.wrong"] <= 0.02 * counts["record.columns"]
@@ -258,15 +259,7 @@ def test_scan_of_told_records_reads_no_wrong_value_and_repairs_right() -> None:
     """The record scan on INSERTs told as sentences (``--narrative 1``, seed 97, used nowhere else):
     before the list checks, 17 % of the values read were wrong and 6 repairs wrote a wrong value
     (seed 93); now none is wrong, and about a quarter of the columns are read."""
-    spec = importlib.util.spec_from_file_location("scan_change_rules", Path(__file__).parents[2] / "scripts" /
-                                                  "scan_change_rules.py")
-    assert spec is not None and spec.loader is not None
-    scan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scan)
-    counts: Counter[str] = Counter()
-    rng = random.Random(97)
-    for style in ("plain", "crowd"):
-        scan.scan(generate_tasks(40, seed=97, types=["INSERT"], style=style, narrative=1.0), rng, counts)
+    counts = _record_scan(narrative=1.0)
     assert counts["gold.rejected"] == 0
     assert counts["record.wrong"] <= 0.01 * counts["record.columns"]
     assert counts["record.right"] >= 0.2 * counts["record.columns"]
