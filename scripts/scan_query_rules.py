@@ -42,6 +42,9 @@ from cmat.envs.dbbench.env import DBBenchEnv
 from cmat.tasks import generate_tasks
 
 CHECKER = SQLRuleChecker()
+# A value cut to one of its words is part of cells (``_sql_lookup``), or the question writes the
+# cell whole for that column (``_sql_unmatched``, which comes first).
+PART_RULES = ("value_part_of_cells", "unmatched_condition")
 
 
 def _reply(sql: str) -> str:
@@ -77,28 +80,60 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
             counts[f"{prefix}.rejected"] += 1
             counts[f"{prefix}.rejected.{found.rule}"] += 1
         for swapped in _swaps(gold) if corrupt else []:
-            _repair(env, task, counts, "swapped", "columns_swapped", swapped.sql(dialect="mysql"), gold_sql)
+            _repair(env, task, counts, "swapped", ("columns_swapped",), swapped.sql(dialect="mysql"), gold_sql)
         for index in _text_conditions(gold) if corrupt else []:
             dropped = gold.copy()
             node = list(dropped.find_all(exp.EQ))[index]
             pair = node.parent
             pair.replace(pair.expression if pair.this is node else pair.this)
-            _repair(env, task, counts, "mentions", "value_not_used", dropped.sql(dialect="mysql"), gold_sql)
+            _repair(env, task, counts, "mentions", ("value_not_used",), dropped.sql(dialect="mysql"), gold_sql)
             cut = gold.copy()
             literal = list(cut.find_all(exp.EQ))[index].expression
             words = sorted(re.findall(r"[A-Za-z]{4,}", str(literal.this)), key=len, reverse=True)
             if len(str(literal.this).split()) > 1 and words:
                 literal.replace(exp.Literal.string(words[0]))
-                _repair(env, task, counts, "part", "value_part_of_cells", cut.sql(dialect="mysql"), gold_sql)
+                _repair(env, task, counts, "part", PART_RULES, cut.sql(dialect="mysql"), gold_sql)
+            for bad in _unmatched_values(gold, index, task):
+                _repair(env, task, counts, "unmatched", ("unmatched_condition",), bad, gold_sql)
+        for invented in _invented(gold, task) if corrupt else []:
+            _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
         env.close()
 
 
-def _repair(env: DBBenchEnv, task: Task, counts: Counter[str], name: str, rule: str, sql: str, gold_sql: str) -> None:
+def _unmatched_values(gold: exp.Expression, index: int, task: Task) -> list[str]:
+    """``gold`` with the value of its ``index``-th `column` = 'value' condition replaced by the
+    column's name, and by the longest word of the table's name (values no row holds)."""
+    out = []
+    node = list(gold.find_all(exp.EQ))[index]
+    words = sorted(re.findall(r"[A-Za-z]{4,}", str(task.data["table"]["table_name"])), key=len, reverse=True)
+    for value in [node.this.name, *words[:1]]:
+        bad = gold.copy()
+        list(bad.find_all(exp.EQ))[index].expression.replace(exp.Literal.string(value))
+        out.append(bad.sql(dialect="mysql"))
+    return out
+
+
+def _invented(gold: exp.Expression, task: Task) -> list[str]:
+    """``gold`` with one more condition: a column it does not use = the longest word of the
+    table's name (a value the question does not state)."""
+    if not isinstance(gold, exp.Select):
+        return []
+    words = sorted(re.findall(r"[A-Za-z]{4,}", str(task.data["table"]["table_name"])), key=len, reverse=True)
+    used = {c.name.lower() for c in gold.find_all(exp.Column)}
+    free = [c for c in task.data["table"]["table_info"]["columns"] if c["name"].lower() not in used]
+    if not words or not free or words[0].lower() in str(task.data["description"]).lower():
+        return []
+    condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(words[0]))
+    return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
+
+
+def _repair(env: DBBenchEnv, task: Task, counts: Counter[str], name: str, rules: tuple[str, ...], sql: str,
+            gold_sql: str) -> None:
     """Count a broken query ``sql`` as a case of ``name``, caught when the Checker's finding is
-    ``rule``, and its repair right when it returns the gold query's rows."""
+    one of ``rules``, and its repair right when it returns the gold query's rows."""
     counts[f"{name}.cases"] += 1
     ctx, found = _check(env, task, sql)
-    if found is None or found.rule != rule:
+    if found is None or found.rule not in rules:
         return
     counts[f"{name}.caught"] += 1
     fixed = CHECKER.revise(ctx, found)

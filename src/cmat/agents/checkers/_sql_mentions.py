@@ -69,7 +69,7 @@ def _word_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, text.split())) + r"(?![\w])")
 
 
-def _mentions(rows: list[tuple[Any, ...]], columns: list[str], question: str) -> list[Mention]:
+def question_cells(rows: list[tuple[Any, ...]], columns: list[str], question: str) -> list[Mention]:
     """The cells the question writes, longest first where they overlap, less those that are only
     a header's name where the question names it ("the Type" is no 'Type' cell)."""
     text = norm(question)
@@ -96,7 +96,7 @@ def _mentions(rows: list[tuple[Any, ...]], columns: list[str], question: str) ->
                   key=lambda m: m.start)
 
 
-def _used(value: str, literals: list[str]) -> bool:
+def value_used(value: str, literals: list[str]) -> bool:
     low = " ".join(norm(value).split())
     return any(lit in low or low in lit for lit in literals if len(lit) >= 3)
 
@@ -117,8 +117,8 @@ def value_not_used(stmt: exp.Expression, question: str, peek: Peek, schema: dict
                 for lit in stmt.find_all(exp.Literal) if lit.is_string]
     compared = {c.name.lower() for clause in condition_clauses(stmt) for c in clause.find_all(exp.Column)}
     named = {span.column for span in mentions(norm(question), columns)}
-    for mention in _mentions(rows, columns, question):
-        if _used(mention.value, literals):
+    for mention in question_cells(rows, columns, question):
+        if value_used(mention.value, literals):
             continue
         holders = list(mention.stored)
         choices = [c for c in holders if c in named]

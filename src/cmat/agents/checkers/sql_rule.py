@@ -46,6 +46,7 @@ from cmat.agents.checkers._sql_record import rebuilt_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
+from cmat.agents.checkers._sql_unmatched import unmatched_condition
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
@@ -108,6 +109,9 @@ class SQLRuleChecker(FindingChecker):
     check_counts: bool = True
     # An INSERT writes the values the question states next to their headers (``_sql_record``).
     check_record: bool = True
+    # A query's condition that no row matches takes the column's cell the question writes, or goes
+    # when the question does not state its value (``_sql_unmatched``; needs ``ctx.peek``).
+    check_unmatched: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -201,6 +205,9 @@ class SQLRuleChecker(FindingChecker):
         if self.check_locate and ctx.peek is not None:
             # first: it replaces the condition that the values, pairing and comparison rules check
             yield locate_row(stmt, question, ctx.peek, ctx.schema)
+        if self.check_unmatched and ctx.peek is not None and ctx.task.type not in MUTATION_TYPES:
+            # before the values rule, which rejects an invented value without a repair
+            yield unmatched_condition(stmt, question, ctx.peek, ctx.schema)
         yield from self._question_findings(stmt, question, ctx)
         if ctx.peek is not None:
             yield from self._read_findings(stmt, question, ctx.peek, ctx)

@@ -1,0 +1,169 @@
+"""A query's condition that no row matches: the value the question writes for its column, or none.
+
+A query that compares a column with a value the column never holds returns no rows, and a small
+model then answers "none" or a guess. The lookup rules (``_sql_lookup``) handle the value that
+another column holds, or that is part of one column's cells; this rule handles the rest, for a
+SELECT of a query task, reading the table through ``CheckContext.peek``:
+
+* the question writes a cell of the compared column that the statement does not use ("What Date
+  has the Ship mv silent voyage and a Status of museum ship" compared as `Fate` = 'Moved to museum
+  ship'; "what Surface has the Year may 21" as `Year` = '21'; "line(s) is teal" as `Line(s)` =
+  'Line(s)'): when exactly one such cell, the condition is rejected (``unmatched_condition``) and
+  ``--repair`` compares the column with that cell, as the table stores it; the same when rows
+  hold the value but the question does not state it ("sector is aerospace" compared as `Sector`
+  = 'Telecommunications', a word of the table's name);
+* the question neither states the value nor gives the column a value (``_sql_record``'s reading
+  of the header-value pairs it writes, or the header named before a link word, a comparison, a
+  number, a quote or a cell of its column; "the average employees of every company" compared as `Headquarters` =
+  'Peru', a word of the table's name): the condition is invented, and ``--repair`` leaves it out.
+
+Only a top-level ``AND`` condition `column` = value of one table of at most ``MAX_ROWS`` rows, whose
+value its column does not hold (any letter case, as MySQL compares; or holds, unstated, for the
+replacement), nor another column when the question states it, nor one cell up to punctuation
+(the lookup rules move it there, or write it as stored), and, to leave it out, no cell of its
+column holds as a word. The question's cells are the mentions rule's (``_sql_mentions``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlglot import exp
+
+from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
+from cmat.agents.checkers._sql_locate import MAX_ROWS
+from cmat.agents.checkers._sql_lookup import MAX_COLUMNS, stored_form
+from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used
+from cmat.agents.checkers._sql_pairing import mentions, norm
+from cmat.agents.checkers._sql_record import stated_record
+from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.templates import clip, render
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+# What follows a header the question gives a value: a link word and a word, a comparison, a
+# number or a quote ("Years 2023 is 1–8", "a Launched before 1983", "Grades \"7–12\"").
+_VALUE_AFTER = re.compile(r"\s*(?:(?:is|was|are|were|of|equals?|being|=|:)\s+\S|(?:before|after|over|under|above|"
+                          r"below|more|less|higher|lower|greater|smaller|larger|fewer|at least|at most)\b|[<>=\d\"'])")
+
+
+def _conjuncts(where: exp.Expression) -> list[exp.Expression]:
+    """The conditions that ``where`` joins with AND at its top level, parentheses unwrapped."""
+    node = where
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.And):
+        parts = [node.args["this"], node.args["expression"]]
+        return [c for part in parts for c in _conjuncts(part)]
+    return [node]
+
+
+def _stated(value: str, question: str) -> bool:
+    """Whether the question writes ``value`` (any letter case and spacing; a number by its value)."""
+    text = " ".join(norm(question).split())
+    low = " ".join(norm(value).split())
+    if low and re.search(r"(?<![\w])" + re.escape(low) + r"(?![\w])", text):
+        return True
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        return False
+    return any(float(m.group(0).replace(",", "")) == number for m in _NUMBER.finditer(question))
+
+
+def _given_a_value(question: str, columns: list[str], table: str, rows: list[tuple[Any, ...]]) -> set[str]:
+    """The columns the question gives a value: ``_sql_record``'s reading of its header-value pairs,
+    and the headers it names before a link word, a comparison, a number, a quote or one of the
+    column's own cells ("the incumbent no")."""
+    text = norm(question)
+    named = set(stated_record(question, columns, table))
+    for span in mentions(text, columns):
+        j = columns.index(span.column)
+        after = text[span.end:].lstrip()
+        cells = {norm(str(row[j])).strip() for row in rows if j < len(row) and row[j] is not None}
+        if _VALUE_AFTER.match(text, span.end) or any(
+                c and re.match(re.escape(c) + r"(?![\w])", after) for c in cells):
+            named.add(span.column)
+    return named
+
+
+def _part_of_cells(peek: Peek, table: exp.Table, column: str, value: str) -> bool | None:
+    """Whether a cell of ``column`` writes ``value`` as a word among others (None: unreadable)."""
+    rows = peek(exp.select(exp.column(column, quoted=True)).from_(table.copy()).where(
+        exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string(f"%{value}%"))
+    ).limit(50).sql(dialect="mysql"))
+    if rows is None:
+        return None
+    word = re.compile(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])")
+    return any(r and r[0] is not None and word.search(str(r[0]).lower()) for r in rows)
+
+
+def _without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
+    """A copy of ``stmt`` with the top-level AND condition ``node`` left out (and the WHERE clause
+    with it when it was the only one)."""
+    fixed = stmt.copy()
+    where = fixed.args["where"]
+    kept = [c for c in _conjuncts(where.this) if c != node]
+    if len(kept) == len(_conjuncts(where.this)):
+        return fixed
+    if not kept:
+        fixed.set("where", None)
+        return fixed
+    fixed.set("where", exp.Where(this=exp.and_(*[c.copy() for c in kept])))
+    return fixed
+
+
+def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
+                        schema: dict[str, list[str]]) -> Finding | None:
+    """A finding for the first top-level condition of the query ``stmt`` that no row matches,
+    with the repair the module doc describes, or None."""
+    if not isinstance(stmt, exp.Select):
+        return None
+    where = stmt.args.get("where")
+    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
+    if not isinstance(where, exp.Where) or len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS \
+            or stmt.args.get("joins"):
+        return None
+    table, columns = tables[0], schema[tables[0].name]
+    cells: list[Mention] | None = None
+    paired: set[str] = set()
+    for node in _conjuncts(where.this):
+        column, literal = node.args.get("this"), node.args.get("expression")
+        if not isinstance(node, exp.EQ) or not isinstance(column, exp.Column) \
+                or not isinstance(literal, exp.Literal) or column.name not in columns:
+            continue
+        value = str(literal.this)
+        stated = _stated(value, question)
+        matches = count_equal(peek, table, column.name, value)
+        if not value.strip() or matches is None or (matches and stated):
+            continue  # the condition matches a value the question states (or nothing can be counted)
+        if (stated and any(count_equal(peek, table, c, value) != 0 for c in columns)) \
+                or (not matches and stored_form(peek, table, column.name, value) is not None):
+            continue  # another column holds the stated value, or a cell is it up to punctuation: the lookups'
+        if cells is None:
+            rows = table_rows(peek, table, columns, MAX_ROWS)
+            if rows is None:
+                return None
+            cells, paired = question_cells(rows, columns, question), _given_a_value(question, columns, table.name, rows)
+        others = [" ".join(norm(str(lit.this)).replace("%", " ").split())
+                  for lit in stmt.find_all(exp.Literal) if lit.is_string and lit is not literal]
+        unused = [m for m in cells if column.name in m.stored and not value_used(m.value, others)]
+        details: dict[str, object] = {"name": column.name, "value": value[:200], "repairable": True}
+        if matches and len(unused) != 1:
+            continue  # an unstated value that rows hold: the values rule's
+        if len(unused) == 1:
+            stored = unused[0].stored[column.name]
+            fixed = stmt.copy()
+            twin = next(n for n in fixed.find_all(exp.EQ) if n == node)
+            twin.set("expression", exp.Literal.string(stored))
+            feedback = render("rule_sql_unmatched_stated", table=table.name, value=clip(value, 80),
+                              column=column.name, stored=clip(stored, 80),
+                              reason="a value the question does not state" if matches else "which no row holds")
+            return Finding("unmatched_condition", feedback,
+                           {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
+        if unused or stated or column.name in paired or _part_of_cells(peek, table, column.name, value) is not False:
+            continue  # a column the question gives a value is meant: its value is the other rules' to fix
+        feedback = render("rule_sql_unmatched_invented", table=table.name, value=clip(value, 80), column=column.name)
+        return Finding("unmatched_condition", feedback,
+                       {**details, "fixed": _without(stmt, node).sql(dialect="mysql") + ";"})
+    return None
