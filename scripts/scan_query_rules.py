@@ -16,6 +16,14 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``part``: a gold query with the value of a `column` = 'value' condition cut to its longest word
   (four letters or more): caught by the lookup rule's ``value_part_of_cells`` when that word is
   part of one cell only, and its repairs (`column` LIKE '%word%') judged the same way;
+* ``unmatched``: a gold query with the value of a text condition replaced by its column's name or a
+  word of the table's name (no row holds either): caught by the unmatched rule
+  (``_sql_unmatched``), which compares the column with the cell the question writes;
+* ``invented``: a gold query with one more condition, a column it does not use = a word of the
+  table's name the question does not state: caught by the unmatched rule, which leaves it out;
+* ``ranking``: a gold ranking query (ORDER BY ... LIMIT 1) with its ORDER BY and LIMIT removed:
+  caught by the ranking rule (``_sql_ranking``), which orders on the header the question's
+  superlative names;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -95,6 +103,11 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
                 _repair(env, task, counts, "part", PART_RULES, cut.sql(dialect="mysql"), gold_sql)
             for bad in _unmatched_values(gold, index, task):
                 _repair(env, task, counts, "unmatched", ("unmatched_condition",), bad, gold_sql)
+        if corrupt and isinstance(gold, exp.Select) and gold.args.get("order") and gold.args.get("limit"):
+            unordered = gold.copy()
+            unordered.set("order", None)
+            unordered.set("limit", None)
+            _repair(env, task, counts, "ranking", ("ranking_without_order",), unordered.sql(dialect="mysql"), gold_sql)
         for invented in _invented(gold, task) if corrupt else []:
             _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
         env.close()

@@ -14,8 +14,9 @@ SELECT of a query task, reading the table through ``CheckContext.peek``:
   = 'Telecommunications', a word of the table's name);
 * the question neither states the value nor gives the column a value (``_sql_record``'s reading
   of the header-value pairs it writes, or the header named before a link word, a comparison, a
-  number, a quote or a cell of its column; "the average employees of every company" compared as `Headquarters` =
-  'Peru', a word of the table's name): the condition is invented, and ``--repair`` leaves it out.
+  number, a quote or a cell of its column), and writes no cell of the column, however short
+  ('N', '7–12'): "the average employees of every company" compared as `Headquarters` = 'Peru',
+  a word of the table's name. The condition is invented, and ``--repair`` leaves it out.
 
 Only a top-level ``AND`` condition `column` = value of one table of at most ``MAX_ROWS`` rows, whose
 value its column does not hold (any letter case, as MySQL compares; or holds, unstated, for the
@@ -87,6 +88,14 @@ def _given_a_value(question: str, columns: list[str], table: str, rows: list[tup
     return named
 
 
+def _writes_a_cell(question: str, rows: list[tuple[Any, ...]], j: int) -> bool:
+    """Whether the question writes a cell of column ``j`` as a whole word, however short ('N',
+    'Yes', '7–12': cells too short or without a letter for the question's cells)."""
+    text = " ".join(norm(question).split())
+    cells = {" ".join(norm(str(row[j])).split()) for row in rows if j < len(row) and row[j] is not None}
+    return any(c and re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", text) for c in cells)
+
+
 def _part_of_cells(peek: Peek, table: exp.Table, column: str, value: str) -> bool | None:
     """Whether a cell of ``column`` writes ``value`` as a word among others (None: unreadable)."""
     rows = peek(exp.select(exp.column(column, quoted=True)).from_(table.copy()).where(
@@ -125,7 +134,8 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
             or stmt.args.get("joins"):
         return None
     table, columns = tables[0], schema[tables[0].name]
-    cells: list[Mention] | None = None
+    rows: list[tuple[Any, ...]] | None = None
+    cells: list[Mention] = []
     paired: set[str] = set()
     for node in _conjuncts(where.this):
         column, literal = node.args.get("this"), node.args.get("expression")
@@ -140,7 +150,7 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
         if (stated and any(count_equal(peek, table, c, value) != 0 for c in columns)) \
                 or (not matches and stored_form(peek, table, column.name, value) is not None):
             continue  # another column holds the stated value, or a cell is it up to punctuation: the lookups'
-        if cells is None:
+        if rows is None:
             rows = table_rows(peek, table, columns, MAX_ROWS)
             if rows is None:
                 return None
@@ -161,7 +171,8 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
                               reason="a value the question does not state" if matches else "which no row holds")
             return Finding("unmatched_condition", feedback,
                            {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
-        if unused or stated or column.name in paired or _part_of_cells(peek, table, column.name, value) is not False:
+        if unused or stated or column.name in paired or _writes_a_cell(question, rows, columns.index(column.name)) \
+                or _part_of_cells(peek, table, column.name, value) is not False:
             continue  # a column the question gives a value is meant: its value is the other rules' to fix
         feedback = render("rule_sql_unmatched_invented", table=table.name, value=clip(value, 80), column=column.name)
         return Finding("unmatched_condition", feedback,

@@ -42,6 +42,7 @@ from cmat.agents.checkers._sql_pairing import (
     set_value_on_other_column,
     value_on_other_column,
 )
+from cmat.agents.checkers._sql_ranking import ranking_without_order
 from cmat.agents.checkers._sql_record import rebuilt_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
@@ -112,6 +113,8 @@ class SQLRuleChecker(FindingChecker):
     # A query's condition that no row matches takes the column's cell the question writes, or goes
     # when the question does not state its value (``_sql_unmatched``; needs ``ctx.peek``).
     check_unmatched: bool = True
+    # "the lowest Population estimate" is answered by ordering on that header (``_sql_ranking``; needs ``ctx.peek``).
+    check_ranking: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -273,6 +276,8 @@ class SQLRuleChecker(FindingChecker):
             yield value_not_used(stmt, question, peek, ctx.schema)
         if self.check_counts:
             yield count_for_value(stmt, question, peek, ctx.schema)
+        if self.check_ranking:
+            yield ranking_without_order(stmt, question, peek, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.
