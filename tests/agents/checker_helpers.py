@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
 from cmat.agents.checker_base import CheckContext
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.agents.checkers._sql_text import Finding
 from cmat.envs.base import Task
-from cmat.envs.dbbench.env import parse_reply
+from cmat.envs.dbbench.env import DBBenchEnv, parse_reply
 from cmat.types import Message
 
 SCHEMA = {
@@ -67,3 +69,35 @@ def make_ctx(
         schema=SCHEMA if schema is None else schema,
         dry_run=dry_run,
     )
+
+
+QUERY_TYPES = ["other", "counting", "comparison", "ranking", "aggregation-SUM", "aggregation-MIN",
+               "aggregation-MAX", "aggregation-AVG"]
+
+
+def heldout_queries(base: int) -> list[dict[str, object]]:
+    """The 20 queries of held-out set ``base`` (``benchmarks/heldout_dbbench.py``: seed ``base + 1``)."""
+    from cmat.tasks import generate_tasks
+
+    return generate_tasks(20, base + 1, QUERY_TYPES, style="crowd", more_conditions=0.5)
+
+
+def task_env(entry: dict[str, object], task_type: str | None = None) -> Iterator[tuple[Task, DBBenchEnv]]:
+    """A task of the DBBench entry ``entry`` (as ``task_type`` when given) in a fresh environment
+    (a generator: closed after)."""
+    task = Task("0", "dbbench", task_type or str(entry["type"][0]), entry)  # type: ignore[index]
+    env = DBBenchEnv()
+    env.reset(task)
+    yield task, env
+    env.close()
+
+
+def check_sql(task: Task, env: DBBenchEnv, sql: str, checker: SQLRuleChecker) -> tuple[Finding | None, str]:
+    """The finding of ``checker`` for the statement ``sql`` of ``task`` and the statement after its
+    repairs ("" when not repaired)."""
+    reply = operation(sql)
+    ctx = CheckContext(task, str(task.data["description"]), [], reply, env.parse(reply), env.name, env.schema(),
+                       env.dry_run, env.peek)
+    finding = checker.find(ctx)
+    fixed = checker.revise(ctx, finding) if finding else ""
+    return finding, env.parse(fixed).content.strip() if fixed else ""

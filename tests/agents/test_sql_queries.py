@@ -158,7 +158,8 @@ def test_the_counts_rule_needs_a_numeric_header_written_as_it_is(question: str, 
 def test_scan_gold_queries_pass_and_every_dropped_value_is_restored_right() -> None:
     """The scan of ``scripts/scan_query_rules.py`` on a seed used nowhere else (96): no gold query
     of generated tasks nor of the dev set is rejected by the new rules, and every repair of a gold
-    query with a text condition dropped returns the gold rows."""
+    query with a text condition dropped, swapped, cut, replaced or invented, or with its order
+    removed, returns the gold rows."""
     scan = load_script("scan_query_rules")
     counts: Counter[str] = Counter()
     for style in ("plain", "crowd"):
@@ -167,13 +168,18 @@ def test_scan_gold_queries_pass_and_every_dropped_value_is_restored_right() -> N
     dev = [t for t in load_dbbench(default_dev_path()) if t.type in SELECT_TYPES]
     scan.scan(dev, counts, "dev_gold", corrupt=False)
     new = ("value_not_used", "value_not_as_stored", "count_for_value", "columns_swapped", "empty_result",
-           "value_part_of_cells")
+           "value_part_of_cells", "unmatched_condition", "ranking_without_order")
     assert not [k for k in counts if k.endswith(new)], counts
     assert counts["gold.statements"] > 100 and counts["dev_gold.statements"] >= 10
     assert counts["mentions.caught"] >= 20 and counts["mentions.repaired_wrong"] == 0, counts
     assert counts["mentions.repaired_right"] == counts["mentions.caught"]
     assert counts["swapped.caught"] >= 50 and counts["swapped.repaired_right"] == counts["swapped.caught"], counts
     assert counts["part.caught"] >= 10 and counts["part.repaired_right"] == counts["part.caught"], counts
+    # the unmatched rule (``_sql_unmatched``): a value no row holds, an invented condition; the
+    # ranking rule (``_sql_ranking``): a ranking query without its ORDER BY and LIMIT
+    for name in ("unmatched", "invented", "ranking"):
+        assert counts[f"{name}.caught"] >= 0.8 * counts[f"{name}.cases"] > 5, counts
+        assert counts[f"{name}.repaired_right"] == counts[f"{name}.caught"], counts
 
 
 @pytest.fixture()

@@ -3,58 +3,33 @@ of held-out set 7400 (seed 7401's queries) it was written from, and on the query
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from checker_helpers import load_script
+from checker_helpers import check_sql, heldout_queries, task_env
 
-from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
-from cmat.agents.checkers._sql_text import Finding
 from cmat.envs.base import Task
-from cmat.envs.dbbench.data import SELECT_TYPES
 from cmat.envs.dbbench.env import DBBenchEnv
-from cmat.tasks import generate_tasks
 
 FULL = SQLRuleChecker()
-QUERY_TYPES = ["other", "counting", "comparison", "ranking", "aggregation-SUM", "aggregation-MIN",
-               "aggregation-MAX", "aggregation-AVG"]
 SHIPS = "SELECT `Date lost` FROM `Ships built at the Stonethorpe yard` WHERE `Launched` < 1983 AND "
 
 
 @pytest.fixture(scope="module")
 def heldout() -> list[dict[str, object]]:
     """The 20 queries of held-out set 7400 (``benchmarks/heldout_dbbench.py``)."""
-    return generate_tasks(20, 7401, QUERY_TYPES, style="crowd", more_conditions=0.5)
-
-
-def _env(entry: dict[str, object], task_type: str | None = None) -> Iterator[tuple[Task, DBBenchEnv]]:
-    task = Task("0", "dbbench", task_type or str(entry["type"][0]), entry)  # type: ignore[index]
-    env = DBBenchEnv()
-    env.reset(task)
-    yield task, env
-    env.close()
+    return heldout_queries(7400)
 
 
 @pytest.fixture()
 def ships(heldout: list[dict[str, object]]) -> Iterator[tuple[Task, DBBenchEnv]]:
-    yield from _env(heldout[13])
+    yield from task_env(heldout[13])
 
 
 @pytest.fixture()
 def companies(heldout: list[dict[str, object]]) -> Iterator[tuple[Task, DBBenchEnv]]:
-    yield from _env(heldout[2])
-
-
-def _check(task: Task, env: DBBenchEnv, sql: str, checker: SQLRuleChecker = FULL) -> tuple[Finding | None, str]:
-    """The finding for ``sql`` and the statement after the Checker's repairs ("" when not repaired)."""
-    reply = f"Let me look.\nAction: Operation\n```sql\n{sql}\n```"
-    ctx = CheckContext(task, str(task.data["description"]), [], reply, env.parse(reply), env.name, env.schema(),
-                       env.dry_run, env.peek)
-    finding = checker.find(ctx)
-    fixed = checker.revise(ctx, finding) if finding else ""
-    return finding, env.parse(fixed).content.strip() if fixed else ""
+    yield from task_env(heldout[2])
 
 
 def test_a_condition_no_row_matches_takes_the_cell_the_question_writes(ships: tuple[Task, DBBenchEnv]) -> None:
@@ -62,7 +37,7 @@ def test_a_condition_no_row_matches_takes_the_cell_the_question_writes(ships: tu
     query): no row holds it, the question writes one cell of `Fate`; the repair compares with it,
     and the chained repairs add the ship's name, which gives the gold answer."""
     task, env = ships
-    finding, fixed = _check(task, env, SHIPS + "`Fate` = 'Moved to museum ship';")
+    finding, fixed = check_sql(task, env, SHIPS + "`Fate` = 'Moved to museum ship';", FULL)
     assert finding is not None and finding.rule == "unmatched_condition"
     assert finding.details["stored"] == "Museum ship" and "'Museum ship'" in finding.feedback
     assert "`Fate` = 'Museum ship'" in fixed and "`Ship` = 'MV Silent Voyage'" in fixed
@@ -72,9 +47,9 @@ def test_a_condition_no_row_matches_takes_the_cell_the_question_writes(ships: tu
 def test_a_value_cut_from_the_cell_the_question_writes_is_written_whole(heldout: list[dict[str, object]]) -> None:
     """"what Surface has the Year may 21" as `Year` = '21': two cells contain '21' (no LIKE repair),
     the question writes one of them."""
-    for task, env in _env(heldout[19]):
-        finding, fixed = _check(task, env, "SELECT `Surface` FROM `Ravenvale Open – singles champions` "
-                                           "WHERE `Year` = '21';")
+    for task, env in task_env(heldout[19]):
+        finding, fixed = check_sql(task, env, "SELECT `Surface` FROM `Ravenvale Open – singles champions` "
+                                              "WHERE `Year` = '21';", FULL)
         assert finding is not None and finding.rule == "unmatched_condition"
         assert fixed.endswith("WHERE `Year` = 'May 21';")
         assert [str(r[0]) for r in env.peek(fixed) or []] == task.data["label"]
@@ -84,8 +59,8 @@ def test_an_invented_condition_is_left_out(companies: tuple[Task, DBBenchEnv]) -
     """"the average employees of every company in the table" with `Headquarters (1990–91)` = 'Peru'
     (a word of the table's name): the question neither states 'Peru' nor gives the column a value."""
     task, env = companies
-    finding, fixed = _check(task, env, "SELECT AVG(`Employees`) FROM `Largest_companies_of_Peru` "
-                                       "WHERE `Headquarters (1990–91)` = 'Peru';")
+    finding, fixed = check_sql(task, env, "SELECT AVG(`Employees`) FROM `Largest_companies_of_Peru` "
+                                          "WHERE `Headquarters (1990–91)` = 'Peru';", FULL)
     assert finding is not None and finding.rule == "unmatched_condition"
     assert fixed == "SELECT AVG(`Employees`) FROM `Largest_companies_of_Peru`;"
     assert [str(r[0]) for r in env.peek(fixed) or []] == task.data["label"]
@@ -98,39 +73,23 @@ def test_a_condition_is_kept_where_the_question_gives_its_column_a_value(heldout
     rows is left alone."""
     entry = {**heldout[15], "description": "Name the average Weekday boardings with a Fare zone 2006 of 2"}
     query = "SELECT AVG(`Weekday boardings`) FROM `Deerhill light rail network` WHERE "
-    for task, env in _env(entry):
-        found, _ = _check(task, env, query + "`Fare zone 2006` = 'Deerhill';")
+    for task, env in task_env(entry):
+        found, _ = check_sql(task, env, query + "`Fare zone 2006` = 'Deerhill';", FULL)
         assert found is not None and found.rule == "value_not_in_question"
-        found, fixed = _check(task, env, query + "`Mode` = 'Deerhill';")
+        found, fixed = check_sql(task, env, query + "`Mode` = 'Deerhill';", FULL)
         assert found is not None and found.rule == "unmatched_condition"
         assert fixed == query + "`Fare zone 2006` = 2"
         assert [str(r[0]) for r in env.peek(fixed) or []] == task.data["label"]
-        found, _ = _check(task, env, query + "`Fare zone 2006` = 2;")
+        found, _ = check_sql(task, env, query + "`Fare zone 2006` = 2;", FULL)
         assert found is None
 
 
 def test_the_rule_is_switchable_and_only_for_query_tasks(heldout: list[dict[str, object]]) -> None:
     """Off with ``check_unmatched=False``; a query run while changing a table explores it."""
     sql = SHIPS + "`Fate` = 'Moved to museum ship';"
-    for task, env in _env(heldout[13]):
-        found, _ = _check(task, env, sql, SQLRuleChecker(check_unmatched=False))
+    for task, env in task_env(heldout[13]):
+        found, _ = check_sql(task, env, sql, SQLRuleChecker(check_unmatched=False))
         assert found is not None and found.rule != "unmatched_condition"
-    for task, env in _env(heldout[13], "UPDATE"):
-        found, _ = _check(task, env, sql)
+    for task, env in task_env(heldout[13], "UPDATE"):
+        found, _ = check_sql(task, env, sql, FULL)
         assert found is None or found.rule != "unmatched_condition"
-
-
-def test_scan_unmatched_and_invented_conditions_are_repaired_right() -> None:
-    """The query scan (``scripts/scan_query_rules.py``) on a seed used nowhere else (96): a gold text
-    condition's value replaced by its column's name or a word of the table's name is repaired to
-    the gold rows, an invented condition added to a gold query is left out, and no gold query is
-    rejected."""
-    scan = load_script("scan_query_rules")
-    counts: Counter[str] = Counter()
-    for style in ("plain", "crowd"):
-        entries = generate_tasks(60, seed=96, style=style, more_conditions=0.5, types=list(SELECT_TYPES))
-        scan.scan(scan._query_tasks(entries), counts, "gold", corrupt=True)
-    assert not counts["gold.rejected"], counts
-    for name in ("unmatched", "invented"):
-        assert counts[f"{name}.caught"] >= 0.8 * counts[f"{name}.cases"] > 20, counts
-        assert counts[f"{name}.repaired_right"] == counts[f"{name}.caught"], counts
