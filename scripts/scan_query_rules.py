@@ -113,12 +113,17 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
         env.close()
 
 
+def _name_words(task: Task) -> list[str]:
+    """The words of four or more letters of the task's table name, longest first."""
+    return sorted(re.findall(r"[A-Za-z]{4,}", str(task.data["table"]["table_name"])), key=len, reverse=True)
+
+
 def _unmatched_values(gold: exp.Expression, index: int, task: Task) -> list[str]:
     """``gold`` with the value of its ``index``-th `column` = 'value' condition replaced by the
     column's name, and by the longest word of the table's name (values no row holds)."""
     out = []
     node = list(gold.find_all(exp.EQ))[index]
-    words = sorted(re.findall(r"[A-Za-z]{4,}", str(task.data["table"]["table_name"])), key=len, reverse=True)
+    words = _name_words(task)
     for value in [node.this.name, *words[:1]]:
         bad = gold.copy()
         list(bad.find_all(exp.EQ))[index].expression.replace(exp.Literal.string(value))
@@ -131,7 +136,7 @@ def _invented(gold: exp.Expression, task: Task) -> list[str]:
     table's name (a value the question does not state)."""
     if not isinstance(gold, exp.Select):
         return []
-    words = sorted(re.findall(r"[A-Za-z]{4,}", str(task.data["table"]["table_name"])), key=len, reverse=True)
+    words = _name_words(task)
     used = {c.name.lower() for c in gold.find_all(exp.Column)}
     free = [c for c in task.data["table"]["table_info"]["columns"] if c["name"].lower() not in used]
     if not words or not free or words[0].lower() in str(task.data["description"]).lower():

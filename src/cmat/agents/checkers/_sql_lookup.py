@@ -149,7 +149,7 @@ def columns_swapped(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str
     return None
 
 
-def _cells_with_part(peek: Peek, table: exp.Table, column: str, value: str) -> list[str] | None:
+def cells_with_part(peek: Peek, table: exp.Table, column: str, value: str) -> list[str] | None:
     """The distinct cells of ``column`` that write ``value`` as a whole word among others (at most
     :data:`MAX_STORED`; None when there are more or they cannot be read)."""
     rows = peek(exp.select(exp.column(column, quoted=True)).distinct().from_(table.copy()).where(
@@ -181,7 +181,7 @@ def value_part_of_cells(stmt: exp.Expression, peek: Peek, schema: dict[str, list
                 continue
             if any(count_equal(peek, table, c, value) != 0 for c in columns):
                 continue  # held whole somewhere (or not countable): the other lookups' case
-            parts = {c: _cells_with_part(peek, table, c, value) for c in columns}
+            parts = {c: cells_with_part(peek, table, c, value) for c in columns}
             if any(found is None for found in parts.values()):
                 continue
             holders = [c for c, found in parts.items() if found]

@@ -65,7 +65,7 @@ class Mention:
         return next(iter(self.stored.values()))
 
 
-def _word_pattern(text: str) -> re.Pattern[str]:
+def word_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, text.split())) + r"(?![\w])")
 
 
@@ -85,7 +85,7 @@ def question_cells(rows: list[tuple[Any, ...]], columns: list[str], question: st
             holders.setdefault(low, {}).setdefault(column, cell)
     found = [Mention(match.start(), match.end(), by_column)
              for low, by_column in holders.items() if low in text
-             for match in _word_pattern(low).finditer(text)]
+             for match in word_pattern(low).finditer(text)]
     found.sort(key=lambda m: (m.start - m.end, m.start))
     kept: list[Mention] = []
     for mention in found:

@@ -34,8 +34,8 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
-from cmat.agents.checkers._sql_lookup import MAX_COLUMNS, stored_form
-from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used
+from cmat.agents.checkers._sql_lookup import MAX_COLUMNS, cells_with_part, stored_form
+from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used, word_pattern
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_record import stated_record
 from cmat.agents.checkers._sql_text import Finding
@@ -63,7 +63,7 @@ def _stated(value: str, question: str) -> bool:
     """Whether the question writes ``value`` (any letter case and spacing; a number by its value)."""
     text = " ".join(norm(question).split())
     low = " ".join(norm(value).split())
-    if low and re.search(r"(?<![\w])" + re.escape(low) + r"(?![\w])", text):
+    if low and word_pattern(low).search(text):
         return True
     try:
         number = float(value.replace(",", ""))
@@ -93,18 +93,7 @@ def _writes_a_cell(question: str, rows: list[tuple[Any, ...]], j: int) -> bool:
     'Yes', '7–12': cells too short or without a letter for the question's cells)."""
     text = " ".join(norm(question).split())
     cells = {" ".join(norm(str(row[j])).split()) for row in rows if j < len(row) and row[j] is not None}
-    return any(c and re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", text) for c in cells)
-
-
-def _part_of_cells(peek: Peek, table: exp.Table, column: str, value: str) -> bool | None:
-    """Whether a cell of ``column`` writes ``value`` as a word among others (None: unreadable)."""
-    rows = peek(exp.select(exp.column(column, quoted=True)).from_(table.copy()).where(
-        exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string(f"%{value}%"))
-    ).limit(50).sql(dialect="mysql"))
-    if rows is None:
-        return None
-    word = re.compile(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])")
-    return any(r and r[0] is not None and word.search(str(r[0]).lower()) for r in rows)
+    return any(c and word_pattern(c).search(text) for c in cells)
 
 
 def _without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
@@ -172,7 +161,7 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
             return Finding("unmatched_condition", feedback,
                            {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
         if unused or stated or column.name in paired or _writes_a_cell(question, rows, columns.index(column.name)) \
-                or _part_of_cells(peek, table, column.name, value) is not False:
+                or cells_with_part(peek, table, column.name, value) != []:
             continue  # a column the question gives a value is meant: its value is the other rules' to fix
         feedback = render("rule_sql_unmatched_invented", table=table.name, value=clip(value, 80), column=column.name)
         return Finding("unmatched_condition", feedback,
