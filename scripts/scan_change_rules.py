@@ -10,6 +10,14 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
   rule, and its repairs judged right or wrong by the environment;
 * ``locate``: a gold UPDATE/DELETE whose condition is replaced by one on a random column with a
   value no row holds: repaired by the locate rule, right or wrong;
+* ``no_where``: a gold UPDATE/DELETE with its WHERE clause left out: given the condition on the
+  row or group the question names by the locate rule, right or wrong;
+* ``unasked``: a gold UPDATE with one more assignment, to a column the statement does not use, of
+  another row's value of that column (or "300" when none differs): left out by the unasked rule
+  (``_sql_assignments``), right or wrong; a corruption the question happens to name or write stays;
+* ``value_cut``: a gold UPDATE with one SET value of two or more words cut to one of its words,
+  and ``value_overrun``: one SET value run on with the rest of the question after it (when that
+  names a header): written as the question writes it by the assignments rule, right or wrong;
 * ``set_pairing``: a gold UPDATE with one SET column renamed to an unused column;
 * ``set_named``: a gold UPDATE with one SET column replaced by a name the table lacks (the
   table's own name, or a placeholder: `column`, `value`, `New value`), repaired by the header the
@@ -111,6 +119,9 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
             located.set("where", exp.Where(this=exp.EQ(this=exp.column(rng.choice(columns), quoted=True),
                                                        expression=exp.Literal.string("no such value"))))
             _try(counts, "locate", "row_located", entry, env, task, located)
+            unconditioned = gold.copy()
+            unconditioned.set("where", None)
+            _try(counts, "no_where", "no_where", entry, env, task, unconditioned)
         if isinstance(gold, exp.Update):
             used = {c.name for c in gold.find_all(exp.Column)}
             free = [c for c in columns if c not in used]
@@ -120,6 +131,8 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
                     "this", exp.column(rng.choice(free), quoted=True))
                 _try(counts, "set_pairing", "set_value_on_other_column", entry, env, task, renamed)
             own = random.Random(entry["description"])  # its own draws: the other scans' stay as they were
+            _scan_unasked(counts, random.Random("unasked " + entry["description"]), entry, env, task, gold, columns)
+            _scan_written(counts, random.Random("written " + entry["description"]), entry, env, task, gold)
             unknown = gold.copy()
             unknown.expressions[own.randrange(len(unknown.expressions))].set("this", exp.column(
                 own.choice([entry["table"]["table_name"], "column", "value", "New value"]), quoted=True))
@@ -141,6 +154,41 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
             _try(counts, "insert_pairing", "insert_value_on_other_column", entry, env, task, listed)
             _scan_record(counts, rng, entry, env, task, gold, columns)
         env.close()
+
+
+def _scan_unasked(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,
+                  gold: exp.Update, columns: list[str]) -> None:
+    used = {c.name for c in gold.find_all(exp.Column)}
+    free = [j for j, c in enumerate(columns) if c not in used]
+    if not free:
+        return
+    j = rng.choice(free)
+    cells = sorted({str(row[j]) for row in entry["table"]["table_info"]["rows"] if str(row[j]).strip()})
+    extra = gold.copy()
+    extra.set("expressions", [*extra.expressions, exp.EQ(this=exp.column(columns[j], quoted=True),
+                                                         expression=exp.Literal.string(rng.choice(cells or ["300"])))])
+    _try(counts, "unasked", "unasked_assignment", entry, env, task, extra)
+
+
+def _scan_written(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,
+                  gold: exp.Update) -> None:
+    question = entry["description"]
+    texts = [i for i, e in enumerate(gold.expressions) if isinstance(e.expression, exp.Literal)
+             and e.expression.is_string and str(e.expression.this) in question]
+    if not texts:
+        return
+    i = rng.choice(texts)
+    value = str(gold.expressions[i].expression.this)
+    words = value.split()
+    if len(words) > 1:
+        cut = gold.copy()
+        cut.expressions[i].set("expression", exp.Literal.string(rng.choice(words).strip(",")))
+        _try(counts, "value_cut", "value_not_as_written", entry, env, task, cut)
+    rest = question[question.index(value) + len(value):].rstrip(". ")
+    if len(rest.split()) > 2:
+        overrun = gold.copy()
+        overrun.expressions[i].set("expression", exp.Literal.string(value + rest))
+        _try(counts, "value_overrun", "value_not_as_written", entry, env, task, overrun)
 
 
 def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,

@@ -82,6 +82,14 @@ def heldout_queries(base: int) -> list[dict[str, object]]:
     return generate_tasks(20, base + 1, QUERY_TYPES, style="crowd", more_conditions=0.5)
 
 
+def heldout_updates(base: int) -> list[dict[str, object]]:
+    """The 20 UPDATEs of held-out set ``base`` (``benchmarks/heldout_dbbench.py``: seed ``base + 3``;
+    task 40 + i of the set is entry i)."""
+    from cmat.tasks import generate_tasks
+
+    return generate_tasks(20, base + 3, ["UPDATE"], style="crowd")
+
+
 def task_env(entry: dict[str, object], task_type: str | None = None) -> Iterator[tuple[Task, DBBenchEnv]]:
     """A task of the DBBench entry ``entry`` (as ``task_type`` when given) in a fresh environment
     (a generator: closed after)."""

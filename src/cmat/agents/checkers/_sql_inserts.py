@@ -11,8 +11,9 @@ row holds it, with feedback that names that row's condition and the UPDATE to wr
 Deliberately narrow, because rejecting a right INSERT costs a task:
 
 * the question speaks of changing (``update``, ``change``, ``modify``, ``alter``, ``correct``,
-  ``revise``, ``replace``, ``amend``, or starts with ``set``; "Term set to '22'" inside an
-  INSERT question does not count) and not of adding (``insert``, ``add``, ``new``, ``append``,
+  ``revise``, ``replace``, ``amend``, or starts with ``set``, or has it after a comma, a colon or a
+  semicolon: "In Tarnford School District, set ..."; "Term set to '22'" inside an INSERT question
+  does not count) and not of adding (``insert``, ``add``, ``new``, ``append``,
   ``create``): an INSERT task that says "the table is being updated with data for X" names a
   record that is not there yet, and the count finds no row;
 * the value is text of three or more characters with a letter, stated in the question, and
@@ -30,8 +31,17 @@ Deliberately narrow, because rejecting a right INSERT costs a task:
 
 With ``--repair`` the Checker writes that UPDATE itself: the condition is the value found, and
 SET gets every other value of the INSERT that the question states (the ones it does not state
-are the model's fill-ins for the columns it had to list). Without a stated value to set, or
-with two candidate rows, it only gives feedback.
+are the model's fill-ins for the columns it had to list, and a copy of the condition's value is
+one of them). Without a stated value to set, or with two candidate rows, it only gives feedback.
+
+A question about a change of a group of rows says so ("Every ship for Ship type of Trawler
+should get 1888 as its Launched"): when it writes "every", "all" or "each", the one value the
+INSERT writes that rows hold may be held by several rows of a column that is not a key. The
+UPDATE then changes that group and sets each value on the header the question names next to it
+(``_sql_pairing``): a model that writes an INSERT for a change fills the columns it had to list
+with copies of the question's words ('Trawler' in every column), so the INSERT's columns say
+nothing. A value written only inside a header's name ('2021–22' of "Location (2021–22)") is not
+stated; a stated value with no header next to it leaves the repair out.
 """
 
 from __future__ import annotations
@@ -42,14 +52,16 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_compare import stated_values
-from cmat.agents.checkers._sql_pairing import mentions, norm, paired
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm, paired
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
 _CHANGE_WORDS = re.compile(
-    r"\b(updat\w*|chang\w*|modif\w*|alter\w*|correct\w*|revis\w*|replac\w*|amend\w*)\b|^\W*set\b", re.IGNORECASE
+    r"\b(updat\w*|chang\w*|modif\w*|alter\w*|correct\w*|revis\w*|replac\w*|amend\w*)\b|(?:^|[,;:])\W*set\b",
+    re.IGNORECASE
 )
 _PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_EVERY = re.compile(r"\b(every|all|each)\b", re.IGNORECASE)
 _ADD_WORDS = re.compile(r"\b(insert\w*|add|adds|added|adding|new|append\w*|creat\w*)\b", re.IGNORECASE)
 
 
@@ -116,19 +128,30 @@ def _key_like(value: exp.Expression, question: str) -> bool:
     return len(text) >= 3 and not _PLAIN_NUMBER.fullmatch(text)
 
 
+def _only_in_headers(text: str, value: str, spans: list[Span]) -> bool:
+    """Whether the (normalised) question writes ``value`` only inside headers' names ('2021–22' of
+    "Location (2021–22)")."""
+    found = [m.span() for m in re.finditer(re.escape(norm(value).strip()), text)]
+    return bool(found) and all(any(s.start <= a and b <= s.end for s in spans) for a, b in found)
+
+
 def _sets(question: str, columns: list[str], key: str, key_value: str,
-          pairs: list[tuple[str, exp.Expression]]) -> list[tuple[str, exp.Expression]]:
-    """What the UPDATE sets: every value of the INSERT the question states, on the column the
-    question names next to it (``_sql_pairing``) where it names one, else on the INSERT's; then
-    each quoted value and number the question names next to a header and the INSERT lacks ("a
-    total of 22.950", "Manager as 'Bill Belichick'").
-    Empty when two values would land on one column or on the key."""
+          pairs: list[tuple[str, exp.Expression]], paired_only: bool = False) -> list[tuple[str, exp.Expression]]:
+    """What the UPDATE sets: every value of the INSERT the question states, other than the
+    condition's, on the column the question names next to it (``_sql_pairing``) where it names
+    one, else on the INSERT's (``paired_only``: else nothing is set); then each quoted value and number
+    the question names next to a header and the INSERT lacks ("a total of 22.950", "Manager as
+    'Bill Belichick'"). Empty when two values would land on one column or on the key."""
     text = norm(question)
     spans = mentions(text, columns)
     out: list[tuple[str, exp.Expression]] = []
     for column, value in pairs:
-        if column != key and _stated(value, question):
-            out.append((paired(text, str(value.this), spans) or column, value))
+        if column != key and _stated(value, question) and str(value.this).strip().lower() != key_value.lower() \
+                and not (paired_only and _only_in_headers(text, str(value.this), spans)):
+            header = paired(text, str(value.this), spans) or (None if paired_only else column)
+            if header is None:
+                return []  # a stated value the question pairs with no header: its column is in doubt
+            out.append((header, value))
     given = {str(v.this).strip().lower() for _, v in pairs if isinstance(v, exp.Literal)} | {key_value.lower()}
     for stated in stated_values(question, spans):
         header = paired(text, stated, spans)
@@ -152,13 +175,14 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
     texts = [(c, v) for c, v in pairs if _key_like(v, question)]
     counts = [count_equal(peek, table, c, str(v.this)) for c, v in texts]
     held = [(c, v) for (c, v), n in zip(texts, counts, strict=True) if n]
-    if None in counts or len(held) != 1 or max(n or 0 for n in counts) != 1:
-        return None  # not countable, a new record, rows in doubt, or a group ("all peaks in Senegal")
+    if None in counts or len(held) != 1:
+        return None  # not countable, a new record, or rows in doubt
     column, value = held[0]
-    if not _is_key(peek, table, column):
-        return None
+    group = max(n or 0 for n in counts) > 1
+    if (group and not _EVERY.search(question)) or (not group and not _is_key(peek, table, column)):
+        return None  # a group the question does not speak of ("all peaks in Senegal" does), or no key
     text = str(value.this)
-    sets = _sets(question, schema[table.name], column, text, pairs)
+    sets = _sets(question, schema[table.name], column, text, pairs, paired_only=group)
     fixed = _update(table, column, value, sets) if sets else ""
     example = fixed or _update(table, column, value, [(c, v) for c, v in pairs if c != column][:1] or [(column, value)])
     feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),

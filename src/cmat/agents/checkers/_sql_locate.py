@@ -24,6 +24,17 @@ Conservative, because it replaces the model's condition:
   rows hold in another column (a group: "for all peaks in Senegal"), or a number the question
   compares ("Votes cast beneath 23628", where one row has 23628 votes) leave it to the
   Assistant.
+
+When the question names no row by a key value, it may name a group of rows: "Set Venue (H/A)
+to N for all matches when Group stage is the Round", "for all ships with Portuguese as the
+country". A value of three or more characters that several rows hold in one column, written in
+the question as whole words (not inside a header's name nor the table's), is such a group; when
+the question writes exactly one, in a column the statement does not set (a value inside a longer
+one, 'Group' in 'Group stage', does not count), the condition becomes `column` = 'value', which
+matches every row of the group. An UPDATE or DELETE with no WHERE clause at all ("Every award when
+the nationality is Vietnam should get winner Nikolai Novak" answered with ``SET `Winner` =
+'Nikolai Novak'`` alone), which the AST rule rejects, gets the same condition as its repair
+(:func:`located_statement`).
 """
 
 from __future__ import annotations
@@ -55,14 +66,17 @@ def _in_question(question: str, value: str, headers: list[Span] | None = None) -
                for m in re.finditer(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question))
 
 
-def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
-                skip: set[str]) -> tuple[list[tuple[int, str, str]], bool]:
-    """(row index, column, value) of the key values the question writes, and whether it also
-    writes a value that several rows share (a group)."""
+def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str, skip: set[str],
+                table: str) -> tuple[list[tuple[int, str, str]], list[tuple[str, str]], bool]:
+    """(row index, column, value) of the key values the question writes; (column, value) of the
+    values it writes that several rows share (groups), not inside the table's name; and whether
+    it compares a number with a bound ("beneath 23628")."""
     found: list[tuple[int, str, str]] = []
-    group = False
+    groups: dict[tuple[str, str], tuple[str, str]] = {}
+    bound = False
     text, normal = question.lower(), norm(question)
     headers = mentions(normal, columns) if len(normal) == len(text) else []
+    named = [Span(m.start(), m.end(), "") for m in re.finditer(re.escape(norm(table)), normal)] if table else []
     for j, column in enumerate(columns):
         cells = [str(r[j]).strip() if j < len(r) and r[j] is not None else "" for r in rows]
         counts = Counter(c.lower() for c in cells)
@@ -71,37 +85,87 @@ def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str,
             low = cell.lower()
             if len(low) < 3 or _SMALL_NUMBER.fullmatch(low) or low in skip or not _in_question(text, low, headers):
                 continue
-            if counts[low] > 1 or stated_operator(normal, cell) not in ("=", None):
-                group = True  # rows that share it, or a bound: "Votes cast beneath 23628"
+            if stated_operator(normal, cell) not in ("=", None):
+                bound = True
+            elif counts[low] > 1:
+                if _in_question(text, low, headers + named):
+                    groups[(column, low)] = (column, cell)
             elif key:
                 found.append((i, column, cell))
-    return found, group
+    return found, list(groups.values()), bound
 
 
-def locate_row(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
-    """A finding when ``stmt`` (an UPDATE or DELETE) matches no row and the question names one
-    row by a key value (module doc); None otherwise."""
-    asks = speaks_of_change(question) if isinstance(stmt, exp.Update) else bool(_REMOVE_WORDS.search(question))
-    query = count_query(stmt) if asks else None
-    table = stmt.this if isinstance(stmt, (exp.Update, exp.Delete)) else None
-    if query is None or not isinstance(table, exp.Table) or table.name not in schema:
+def _named_group(groups: list[tuple[str, str]], setting: set[str]) -> tuple[str, str] | None:
+    """The one group the question names (module doc): values inside a longer one, and those of a
+    column the statement sets, left out; None for none or several."""
+    lows = [value.lower() for _, value in groups]
+    kept = [(column, value) for column, value in groups if column.lower() not in setting
+            and not any(other != value.lower() and re.search(r"(?<!\w)" + re.escape(value.lower()) + r"(?!\w)", other)
+                        for other in lows)]
+    return kept[0] if len(kept) == 1 else None
+
+
+def _asks(stmt: exp.Expression, question: str) -> bool:
+    return speaks_of_change(question) if isinstance(stmt, exp.Update) else bool(_REMOVE_WORDS.search(question))
+
+
+def _condition(stmt: exp.Update | exp.Delete, question: str, peek: Peek,
+               schema: dict[str, list[str]]) -> tuple[str, str] | None:
+    """(column, value) of the one row or group the question names (module doc), or None."""
+    table = stmt.this
+    if not isinstance(table, exp.Table) or table.name not in schema:
         return None
     columns = schema[table.name]
-    if peek_count(peek, query) != 0:
-        return None
     rows = table_rows(peek, table, columns, MAX_ROWS)
     if rows is None:
         return None
     written = {str(v.this).strip().lower() for v in written_literals(stmt)} if isinstance(stmt, exp.Update) else set()
-    found, group = _candidates(rows, columns, question, written)
-    if group or len({i for i, _, _ in found}) != 1:
+    found, groups, bound = _candidates(rows, columns, question, written, table.name)
+    if bound:
         return None
-    _, column, value = max(found, key=lambda f: len(f[2]))
+    if found:
+        if groups or len({i for i, _, _ in found}) != 1:
+            return None
+        _, column, value = max(found, key=lambda f: len(f[2]))
+        return column, value
+    setting = {e.this.name.lower() for e in stmt.expressions
+               if isinstance(e, exp.EQ) and isinstance(e.this, exp.Column)} if isinstance(stmt, exp.Update) else set()
+    return _named_group(groups, setting)
+
+
+def _with_condition(stmt: exp.Expression, column: str, value: str) -> str:
     fixed = stmt.copy()
     fixed.set("where", exp.Where(this=exp.EQ(this=exp.column(column, quoted=True),
                                              expression=exp.Literal.string(value))))
+    return fixed.sql(dialect="mysql") + ";"
+
+
+def located_statement(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> str | None:
+    """An UPDATE or DELETE with no WHERE clause, given the condition on the one row or group the
+    question names (module doc), for a question that asks for that change; None otherwise."""
+    if not isinstance(stmt, (exp.Update, exp.Delete)) or stmt.args.get("where") is not None:
+        return None
+    if not _asks(stmt, question):
+        return None
+    named = _condition(stmt, question, peek, schema)
+    return None if named is None else _with_condition(stmt, *named)
+
+
+def locate_row(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when ``stmt`` (an UPDATE or DELETE) matches no row and the question names one
+    row by a key value, or one group of rows (module doc); None otherwise."""
+    query = count_query(stmt) if _asks(stmt, question) else None
+    if query is None or not isinstance(stmt, (exp.Update, exp.Delete)):
+        return None
+    table = stmt.this
+    if not isinstance(table, exp.Table) or table.name not in schema or peek_count(peek, query) != 0:
+        return None
+    named = _condition(stmt, question, peek, schema)
+    if named is None:
+        return None
+    column, value = named
     where = stmt.args["where"].this.sql(dialect="mysql")
     feedback = render("rule_sql_row_located", kind="UPDATE" if isinstance(stmt, exp.Update) else "DELETE",
                       table=table.name, where=clip(where, 200), column=column, value=clip(value, 80))
     return Finding("row_located", feedback, {"table": table.name, "column": column, "value": value[:200],
-                                             "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
+                                             "fixed": _with_condition(stmt, column, value), "repairable": True})

@@ -41,7 +41,7 @@ LINK_WORDS = frozenset({
     "greater", "less", "more", "fewer", "higher", "lower", "above", "below", "under", "over", "at", "least",
     "most", "a", "an", "the", "as",
 })
-AFTER_WORDS = frozenset({"as", "the", "a", "an"})  # "with LP as the Format", "for 11 points"
+AFTER_WORDS = frozenset({"as", "the", "a", "an", "its", "their"})  # "LP as the Format", "1888 as its Launched"
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,13 @@ from cmat.agents.checkers._sql_answers import (
     grouped_number,
     nothing_found,
 )
+from cmat.agents.checkers._sql_assignments import unasked_assignment, value_not_as_written
 from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_statement
 from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
-from cmat.agents.checkers._sql_locate import locate_row
+from cmat.agents.checkers._sql_locate import locate_row, located_statement
 from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column, value_part_of_cells
 from cmat.agents.checkers._sql_mentions import value_not_used
 from cmat.agents.checkers._sql_numbers import number_not_used
@@ -115,6 +116,8 @@ class SQLRuleChecker(FindingChecker):
     check_unmatched: bool = True
     # "the lowest Population estimate" is answered by ordering on that header (``_sql_ranking``; needs ``ctx.peek``).
     check_ranking: bool = True
+    # An UPDATE sets only what the question asks, in the words it writes (``_sql_assignments``).
+    check_assignments: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -244,12 +247,19 @@ class SQLRuleChecker(FindingChecker):
             yield insert_value_on_other_column(stmt, question, ctx.schema)
         if self.check_operators:
             yield operator_not_stated(stmt, question, ctx.schema)
+        if self.check_assignments:
+            yield unasked_assignment(stmt, question, ctx.schema)
+            yield value_not_as_written(stmt, question, ctx.schema)
 
     def _shape(self, found: Finding | None, stmt: exp.Expression, question: str, ctx: CheckContext) -> Finding | None:
         """An AST check's finding; an INSERT's wrong value count made repairable when the question
         states every listed column's value (``_sql_record.rebuilt_insert``), and an UPDATE's unknown
         SET column rewritten to the header the question changes to its value, when it names one
         (``_sql_sets.unknown_set_column``; before a merely similar name: `column` is not `Country`)."""
+        if found is not None and found.rule == "no_where" and self.check_locate and ctx.peek is not None:
+            fixed = located_statement(stmt, question, ctx.peek, ctx.schema)
+            return found if fixed is None else Finding(found.rule, found.feedback,
+                                                       {**found.details, "fixed": fixed, "repairable": True})
         if found is not None and found.rule == "unknown_column" and self.check_sets:
             fixed = unknown_set_column(stmt, str(found.details["name"]), question, ctx.schema)
             return found if fixed is None else Finding(found.rule, found.feedback,

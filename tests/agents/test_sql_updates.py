@@ -1,0 +1,202 @@
+"""Rules for UPDATEs, on failures of held-out sets 7000, 7200, 7400 and 7600 (their UPDATE tasks):
+the locate rule's group of rows (a change that matches no row, or has no WHERE clause, gets the
+condition on the one group of rows the question names), the inserts rule's group (an INSERT for
+a change of every row of a group becomes that UPDATE) and the assignments rule (an assignment the
+question does not ask for is left out; a value is written with the words the question gives it)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from checker_helpers import check_sql, heldout_updates, load_script, task_env
+
+from cmat.agents.checkers import SQLRuleChecker
+from cmat.envs.base import Task
+from cmat.envs.dbbench.env import DBBenchEnv
+from cmat.tasks import generate_tasks
+
+FULL = SQLRuleChecker()
+
+
+def _judged(task: Task, sql: str) -> bool:
+    """Whether running ``sql`` on a fresh copy of the task's table leaves the gold table."""
+    env = DBBenchEnv()
+    env.reset(task)
+    env.step(f"Let me do it.\nAction: Operation\n```sql\n{sql}\n```")
+    env.step('Action: Answer\nFinal Answer: ["done"]')
+    correct = env.evaluate().correct
+    env.close()
+    return correct
+
+
+@pytest.fixture(scope="module")
+def updates() -> dict[int, list[dict[str, object]]]:
+    return {base: heldout_updates(base) for base in (7000, 7400, 7600)}
+
+
+def _entry(updates: dict[int, list[dict[str, object]]], base: int, task: int) -> dict[str, object]:
+    return updates[base][task - 40]
+
+
+def test_a_condition_no_row_matches_becomes_the_group_the_question_names(
+        updates: dict[int, list[dict[str, object]]]) -> None:
+    """7600 task 40, "Set Venue (H/A) to N for all matches when Group stage is the Round": a
+    condition that matches nothing becomes `Round` = 'Group stage', which several rows hold."""
+    for task, env in task_env(_entry(updates, 7600, 40)):
+        sql = "UPDATE `2007–08 Frostford League fixtures` SET `Venue (H/A)` = 'N' WHERE `Round` = 'Final';"
+        finding, fixed = check_sql(task, env, sql, FULL)
+        assert finding is not None and finding.rule == "row_located"
+        assert finding.details["value"] == "Group stage" and "'Group stage'" in finding.feedback
+        assert fixed.endswith("WHERE `Round` = 'Group stage';") and _judged(task, fixed)
+        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
+        assert off is not None and off.rule != "row_located" and not unfixed
+
+
+def test_a_change_with_no_where_clause_gets_the_group_the_question_names(
+        updates: dict[int, list[dict[str, object]]]) -> None:
+    """7000 task 51, "Every award when the nationality is Vietnam should get winner Nikolai Novak",
+    answered with no WHERE clause: the repair adds `Nationality` = 'Vietnam'."""
+    for task, env in task_env(_entry(updates, 7000, 51)):
+        sql = "UPDATE `Fenholm Film Festival awards` SET `Winner` = 'Nikolai Novak';"
+        finding, fixed = check_sql(task, env, sql, FULL)
+        assert finding is not None and finding.rule == "no_where" and finding.details["repairable"]
+        assert fixed.endswith("WHERE `Nationality` = 'Vietnam';") and _judged(task, fixed)
+        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
+        assert off is not None and off.rule == "no_where" and not unfixed
+
+
+def test_the_group_is_left_to_the_assistant_when_the_question_names_two() -> None:
+    """A question that writes two values several rows share names no one group: no repair."""
+    entry = {"description": "Set Notes to Rebuilt for every Red line stop opened in 2001.", "label": [""],
+             "type": ["UPDATE"], "source": "cmat-dbgen", "create": {"database": "test", "init": "test.sql"},
+             "table": {"table_name": "Stops", "table_info": {
+                 "columns": [{"name": c, "type": "TEXT"} for c in ("Stop", "Line", "Opened", "Notes")],
+                 "rows": [["Alder", "Red", "2001", ""], ["Birch", "Red", "2001", ""], ["Cedar", "Blue", "2001", ""],
+                          ["Dock", "Blue", "1999", ""]]}}}
+    for task, env in task_env(entry):
+        finding, fixed = check_sql(task, env, "UPDATE `Stops` SET `Notes` = 'Rebuilt';", FULL)
+        assert finding is not None and finding.rule == "no_where" and not fixed
+
+
+@pytest.mark.parametrize(("base", "task", "sql", "left"), [
+    (7400, 46, "UPDATE `Newport Town squad (2007–08)` SET `Shirt number` = '75', `Position` = 'Signed from', "
+               "`Gls 2015` = '300' WHERE `Name` = 'Henrik Abernathy';", ["Position", "Gls 2015"]),
+    (7600, 56, "UPDATE `Bulgaria national team squad` SET `Nationality` = 'USA', `Goals` = '3' "
+               "WHERE `Name` = 'Solveig N. Schreiber';", ["Nationality"]),
+])
+def test_assignments_the_question_does_not_ask_for_are_left_out(
+        updates: dict[int, list[dict[str, object]]], base: int, task: int, sql: str, left: list[str]) -> None:
+    """The adapter's UPDATEs of 7400 task 46 and 7600 task 56: the extra assignments go, and the
+    table is the gold one."""
+    for episode, env in task_env(_entry(updates, base, task)):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "unasked_assignment" and finding.details["columns"] == left
+        assert f"`{left[0]}`" in finding.feedback
+        assert _judged(episode, fixed)
+        assert check_sql(episode, env, sql, SQLRuleChecker(check_assignments=False))[0] is None
+
+
+def test_an_assignment_the_question_names_or_words_stays(updates: dict[int, list[dict[str, object]]]) -> None:
+    """A column the question names keeps even an invented value (another rule's), a value the
+    question writes keeps its column, and the only assignment is never left out."""
+    for task, env in task_env(_entry(updates, 7400, 46)):
+        for sql in ("UPDATE `Newport Town squad (2007–08)` SET `Shirt number` = '99', `Fee` = 'Henrik' "
+                    "WHERE `Name` = 'Henrik Abernathy';",
+                    "UPDATE `Newport Town squad (2007–08)` SET `Position` = 'Signed from' "
+                    "WHERE `Name` = 'Henrik Abernathy';"):
+            finding, _ = check_sql(task, env, sql, FULL)
+            assert finding is None or finding.rule != "unasked_assignment", sql
+
+
+@pytest.fixture(scope="module")
+def updates_7200() -> list[dict[str, object]]:
+    return heldout_updates(7200)
+
+
+@pytest.mark.parametrize(("task", "sql"), [
+    (47, "INSERT INTO `Vessels registered in Froststead (2022)` (`Name`, `Ship type`, `Nationality`, `GT`, `Date`, "
+         "`Status`, `Launched`) VALUES ('Trawler', 'Trawler', 'Trawler', 'Trawler', 'Trawler', 'Trawler', '1888');"),
+    (53, "INSERT INTO `Tarnford School District` (`School name`, `Location (2021–22)`, `Enrolment`, `ICSEA score`) "
+         "VALUES ('2321', 'Eskthorpe', '2021–22', '100');"),
+])
+def test_an_insert_for_a_change_of_every_row_of_a_group_becomes_that_update(
+        updates_7200: list[dict[str, object]], task: int, sql: str) -> None:
+    """7200 tasks 47 ("Every ship for Ship type of Trawler should get 1888 as its Launched") and 53
+    ("In Tarnford School District, set Enrolment to '2321' for every row for Location (2021–22) of
+    'Eskthorpe'"), answered with an INSERT: the UPDATE of the group sets only the value the
+    question names a header next to."""
+    for episode, env in task_env(updates_7200[task - 40]):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
+        assert fixed == episode.data["label"][0]  # type: ignore[index]
+        assert _judged(episode, fixed)
+        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_inserts=False))
+        assert off is None or off.rule != "insert_existing_row"
+
+
+def test_an_insert_whose_value_a_group_holds_is_left_alone_without_every_all_or_each(
+        updates_7200: list[dict[str, object]]) -> None:
+    """The same INSERT for the question without "Every": a new ship of type Trawler may be meant."""
+    entry = dict(updates_7200[7])
+    entry["description"] = "A ship for Ship type of Trawler should get 1888 as its Launched; update the table"
+    for episode, env in task_env(entry):
+        finding, _ = check_sql(episode, env, "INSERT INTO `Vessels registered in Froststead (2022)` (`Name`, "
+                                             "`Ship type`, `Launched`) VALUES ('Trawler', 'Trawler', '1888');", FULL)
+        assert finding is None or finding.rule != "insert_existing_row"
+
+
+@pytest.mark.parametrize(("base", "task", "value", "written"), [
+    (7400, 57, "Santangelo", "Meera A. Santangelo"),  # "... should get a Curator of Meera A. Santangelo; ..."
+    (7400, 50, "Blue", "Blue line, bus station"),  # "Change the connections to Blue line, bus station for all ..."
+    (7400, 52, "Paid for the museum that had Museum of Yarrowbury Museum of Maritime", "Paid"),
+    (7600, 48, "Record attendance at the time for all ships with Portuguese as the country",
+     "Record attendance at the time"),
+])
+def test_a_set_value_is_written_with_the_words_the_question_gives_it(
+        updates: dict[int, list[dict[str, object]]], base: int, task: int, value: str, written: str) -> None:
+    """Values the adapter cut short or ran on into the rest of the question: the repair writes the
+    value as the question does, the gold one."""
+    entry = _entry(updates, base, task)
+    gold = str(entry["label"][0])  # type: ignore[index]
+    assert f"'{written}'" in gold
+    for episode, env in task_env(entry):
+        finding, fixed = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"), FULL)
+        assert finding is not None and finding.rule == "value_not_as_written"
+        assert finding.details["written"] == written and f"'{written}'" in finding.feedback
+        assert fixed == gold and _judged(episode, fixed)
+        off, _ = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"),
+                           SQLRuleChecker(check_assignments=False))
+        assert off is None or off.rule != "value_not_as_written"
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("Set Lost to 11 and Notes to Promoted for the team when Morcrest Comets is the Team.", "Promoted"),
+    ("Every match that had Opponent of New Norton Wanderers should get Goalscorers Tadeusz Wainwright; update it",
+     "Tadeusz Wainwright"),
+    ("Change the crew 2023 to 763, notes to Record attendance for all ships of Portugal.", "763"),
+    ("Update the Notes to 'Blue' for the ships of Portugal, bus station included.", "Blue"),  # quoted: as given
+    ("Update the Notes to Blue line for the Blue ships.", "Blue"),  # written twice: left alone
+])
+def test_a_set_value_the_question_writes_so_is_left_alone(question: str, value: str) -> None:
+    from cmat.agents.checkers._sql_assignments import _as_written
+
+    columns = ["Team", "Lost", "Notes", "Opponent", "Goalscorers", "Crew 2023", "Vessel"]
+    column = "Notes" if value in ("Promoted", "Blue") else "Goalscorers" if "Wainwright" in value else "Crew 2023"
+    assert _as_written(value, column, question, columns) is None
+
+
+def test_scan_of_the_update_rules_repairs_right_and_rejects_no_gold() -> None:
+    """``scripts/scan_change_rules.py`` on UPDATE and DELETE tasks of a seed used nowhere else (98):
+    no gold statement is rejected; a condition left out, an assignment added, and a value cut or run
+    on are repaired, every repair right."""
+    scan = load_script("scan_change_rules")
+    counts: Counter[str] = Counter()
+    rng = random.Random(98)
+    for style in ("plain", "crowd"):
+        scan.scan(generate_tasks(60, seed=98, types=["UPDATE", "DELETE"], style=style), rng, counts)
+    assert counts["gold.statements"] == 120 and counts["gold.rejected"] == 0
+    for name in ("no_where", "unasked", "value_cut", "value_overrun"):
+        assert counts[f"{name}.repaired_right"] >= 0.5 * counts[f"{name}.cases"] > 0, (name, counts)
+        assert counts[f"{name}.repaired_wrong"] == 0, name
