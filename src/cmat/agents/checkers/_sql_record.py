@@ -38,7 +38,9 @@ is a header's name ('Work' for "Work set to Compass of the Quiet Circus"): Agent
 reword plain values, and a small rewording is left alone. The repair writes the stated values.
 :func:`rebuilt_insert` writes the whole row from the record when an INSERT has the wrong number
 of values and the question states every listed column's value, the repair of
-``insert_value_count``.
+``insert_value_count``. An INSERT that lists its columns and leaves out one the question states
+a value for (``insert_value_missing``: "..., Flag: Polish and Year launched: 1943" without
+`Flag`) gets it added with the stated value.
 """
 
 from __future__ import annotations
@@ -364,7 +366,7 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
              and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c),
                        headers)]
     if not wrong:
-        return None
+        return _missing(stmt, question, table, columns, record, peek)
     fixed = stmt.copy()
     cells = _cells(fixed)
     first = wrong[0]
@@ -412,6 +414,28 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
     fixed = stmt.copy()
     fixed.expression.expressions[0].replace(exp.Tuple(expressions=[exp.Literal.string(w) for w in written]))
     return fixed.sql(dialect="mysql") + ";"
+
+
+def _missing(stmt: exp.Expression, question: str, table: str, columns: list[str], record: dict[str, str],
+             peek: Peek | None) -> Finding | None:
+    """An INSERT that lists its columns and leaves out some the question states a value for, as a
+    repairable finding that adds them with the stated values; None otherwise."""
+    if not isinstance(stmt, exp.Insert) or not isinstance(stmt.this, exp.Schema):
+        return None
+    listed = {c.lower() for c in columns}
+    missing = [c for c in record if c.lower() not in listed]
+    if not missing:
+        return None
+    fixed = stmt.copy()
+    fixed.this.set("expressions", [*fixed.this.expressions, *(exp.to_identifier(c, quoted=True) for c in missing)])
+    row = fixed.expression.expressions[0]
+    # the INSERT's own values are other columns': none is a longer form of a missing one ('19549' of '4')
+    values = [exp.Literal.string(_written(record[c], question, [], set(), _in_quotes(peek, table, c)))
+              for c in missing]
+    row.set("expressions", [*row.expressions, *values])
+    feedback = render("rule_sql_insert_missing", column=missing[0], stated=clip(record[missing[0]], 80))
+    return Finding("insert_value_missing", feedback,
+                   {"table": table, "columns": missing, "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
 
 
 def _cells(stmt: exp.Expression) -> list[exp.Expression]:
