@@ -29,7 +29,10 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
   gold INSERT's values: right or wrong, out of all columns;
 * ``insert_stated``: a gold INSERT with one stated value changed (letter case, its header written
   before it, or another column's value);
-* ``insert_rebuilt``: a gold INSERT with one value dropped or given twice (the wrong value count).
+* ``insert_rebuilt``: a gold INSERT with one value dropped or given twice (the wrong value count);
+* ``insert_copied``: a gold INSERT with one stated value of plain words replaced by its column's
+  name, or by the start of its first word (three letters or more, cut inside the word);
+* ``insert_missing``: a gold INSERT with one stated column left out of its list, value and all.
 
 Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
 --checker rule --repair``; a repair counts when the finding is the rule's own.
@@ -210,6 +213,21 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
         changed = gold.copy()
         changed.expression.expressions[0].expressions[i].replace(exp.Literal.string(bad))
         _try(counts, "insert_stated", "value_not_as_stated", entry, env, task, changed)
+    plain = [i for i in stated if not any(ch.isdigit() for ch in values[i]) and len(values[i].split()[0]) > 4]
+    if plain:
+        own = random.Random("copied " + entry["description"])  # its own draws: the other scans' stay as they were
+        i = own.choice(plain)
+        copied = gold.copy()
+        bad = names[i] if own.random() < 0.5 else values[i].split()[0][: own.randint(3, len(values[i].split()[0]) - 2)]
+        copied.expression.expressions[0].expressions[i].replace(exp.Literal.string(bad))
+        _try(counts, "insert_copied", "value_not_as_stated", entry, env, task, copied)
+    if stated and len(names) > 1:
+        i = random.Random("missing " + entry["description"]).choice(stated)
+        dropped = gold.copy()
+        dropped.this.set("expressions", [n for j, n in enumerate(dropped.this.expressions) if j != i])
+        row = dropped.expression.expressions[0]
+        row.set("expressions", [v for j, v in enumerate(row.expressions) if j != i])
+        _try(counts, "insert_missing", "insert_value_missing", entry, env, task, dropped)
     if len(cells) > 1:
         short = gold.copy()
         row = list(short.expression.expressions[0].expressions)

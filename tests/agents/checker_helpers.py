@@ -82,6 +82,14 @@ def heldout_queries(base: int) -> list[dict[str, object]]:
     return generate_tasks(20, base + 1, QUERY_TYPES, style="crowd", more_conditions=0.5)
 
 
+def heldout_inserts(base: int) -> list[dict[str, object]]:
+    """The 20 INSERTs of held-out set ``base`` (``benchmarks/heldout_dbbench.py``: seed ``base + 2``;
+    task 20 + i of the set is entry i)."""
+    from cmat.tasks import generate_tasks
+
+    return generate_tasks(20, base + 2, ["INSERT"], style="crowd", narrative=0.5)
+
+
 def heldout_updates(base: int) -> list[dict[str, object]]:
     """The 20 UPDATEs of held-out set ``base`` (``benchmarks/heldout_dbbench.py``: seed ``base + 3``;
     task 40 + i of the set is entry i)."""

@@ -154,7 +154,7 @@ def test_scan_gold_inserts_pass_and_every_repair_is_right() -> None:
     assert counts["gold.statements"] == 80 and counts["gold.rejected"] == 0
     assert counts["record.right"] >= 0.9 * counts["record.columns"]
     assert counts["record.wrong"] <= 0.02 * counts["record.columns"]
-    for name in ("insert_stated", "insert_rebuilt"):
+    for name in ("insert_stated", "insert_rebuilt", "insert_copied", "insert_missing"):
         assert counts[f"{name}.repaired_right"] >= 0.7 * counts[f"{name}.cases"], name
         assert counts[f"{name}.repaired_wrong"] == 0, name
 
@@ -264,3 +264,42 @@ def test_scan_of_told_records_reads_no_wrong_value_and_repairs_right() -> None:
     assert counts["record.wrong"] <= 0.01 * counts["record.columns"]
     assert counts["record.right"] >= 0.2 * counts["record.columns"]
     assert counts["insert_stated.repaired_wrong"] == 0 and counts["insert_stated.repaired_right"] > 0
+
+
+def test_a_header_name_or_a_word_cut_short_is_held_to_the_stated_value() -> None:
+    """Held-out set 7600, task 29 as the update adapter wrote it: 'Work' and 'Result' (the
+    headers' names, which the question writes as headers) and 'Pan' (of "Panama") for values the
+    question states; the repair writes all of them, and the table is the gold one."""
+    from checker_helpers import heldout_inserts
+
+    entry = heldout_inserts(7600)[29 - 20]
+    task = Task("29", "dbbench", "INSERT", entry)
+    env = DBBenchEnv()
+    env.reset(task)
+    sql = ("INSERT INTO `List of Best Novel winners` (`Year`, `Category`, `Recipient`, `Work`, `Result`, `Country`, "
+           "`Prize money (€)`) VALUES ('2033', 'Best Director', 'Bridget Marchetti', 'Work', 'Result', 'Pan', "
+           "'127,343');")
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "value_not_as_stated" and finding.details["column"] == "Work"
+    assert fixed == entry["label"][0] and _judged(task, fixed)
+    env.close()
+
+
+def test_a_stated_column_the_insert_leaves_out_is_added() -> None:
+    """Held-out set 7400, task 37: "Ship: HMS Horizon, GT: 762, Status: Scrapped, Crew (2002): 680,
+    Flag: Polish and Year launched: 1943" as an INSERT without `Flag`: the repair adds it with the
+    stated value, and the table is the gold one; the record rule off, nothing is added."""
+    from checker_helpers import heldout_inserts
+
+    entry = heldout_inserts(7400)[37 - 20]
+    task = Task("37", "dbbench", "INSERT", entry)
+    env = DBBenchEnv()
+    env.reset(task)
+    sql = ("INSERT INTO `Ships built at the Silverfell yard` (`Ship`, `GT`, `Status`, `Crew (2002)`, `Year launched`) "
+           "VALUES ('HMS Horizon', '762', 'Scrapped', '680', '1943');")
+    finding, fixed = _check(task, env, sql)
+    assert finding is not None and finding.rule == "insert_value_missing" and finding.details["columns"] == ["Flag"]
+    assert "'Polish'" in finding.feedback and fixed.endswith("'1943', 'Polish');") and _judged(task, fixed)
+    off, _ = _check(task, env, sql, SQLRuleChecker(check_record=False))
+    assert off is None or off.rule != "insert_value_missing"
+    env.close()

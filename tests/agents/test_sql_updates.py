@@ -200,3 +200,25 @@ def test_scan_of_the_update_rules_repairs_right_and_rejects_no_gold() -> None:
     for name in ("no_where", "unasked", "value_cut", "value_overrun"):
         assert counts[f"{name}.repaired_right"] >= 0.5 * counts[f"{name}.cases"] > 0, (name, counts)
         assert counts[f"{name}.repaired_wrong"] == 0, name
+
+
+def test_a_value_keeps_a_with_that_opens_no_clause_and_the_table_name_is_no_pair() -> None:
+    """Two wrong repairs the scan of seeds 93 and 94 found in the first drafts: a run-on value cut
+    at "with public funding" (a "with" before no determiner opens no clause), and a `Game` '1986'
+    read from the table's name "Best-selling games of 1986" (no header-value pair there)."""
+    from cmat.agents.checkers._sql_assignments import _as_written
+
+    question = ("Change the notes to Restored with public funding; played behind closed doors for the river that "
+                "has a name of Yarrowwater.")
+    value = "Restored with public funding; played behind closed doors for the river that has a name of Yarrowwater"
+    assert _as_written(value, "Notes", question, ["Name", "Length", "Notes"]) == \
+        "Restored with public funding; played behind closed doors"
+    entry = {"description": "In Best-selling games of 1986, set Release year to 1989 for every row where the "
+                            "Platform equals PC.", "label": [""], "type": ["UPDATE"], "source": "cmat-dbgen",
+             "create": {"database": "test", "init": "test.sql"},
+             "table": {"table_name": "Best-selling games of 1986", "table_info": {
+                 "columns": [{"name": c, "type": "TEXT"} for c in ("Game", "Release year", "Platform")],
+                 "rows": [["Alpha", "1986", "PC"], ["Beta", "1987", "PC"], ["Gamma", "1986", "Console"]]}}}
+    for task, env in task_env(entry):
+        sql = "UPDATE `Best-selling games of 1986` SET `Release year` = '1989' WHERE `Platform` = 'PC';"
+        assert check_sql(task, env, sql, FULL)[0] is None

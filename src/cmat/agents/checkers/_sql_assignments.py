@@ -20,8 +20,10 @@ the museum that had Museum of Yarrowbury' for "Set Admission to Paid for the mus
 ...", 'Party of Civic Platform Movement' for "has a party of Civic Platform Movement". Where a SET
 value is written once in the question (any letter case) and is not a value the question quotes:
 
-* a value that runs on into a clause naming a header (a word "for", "when", "where", "with",
-  "whose", "that", "which" or "if", then a header's name) ends before that word;
+* a value that runs on into a clause naming a header (a word "when", "where", "whose", "that",
+  "which" or "if", or "for" or "with" before "the", "all", "every", "each", "any" or "a(n)"; then
+  a header's name) ends before that word: 'Restored with public funding; played behind closed
+  doors' keeps its "with";
 * a value that starts with the name of the column it is set on and a link word ("of", "is",
   "as", "to", ":") starts after them;
 * otherwise the value is widened to the whole run of words around it in the question: to the
@@ -32,7 +34,8 @@ value is written once in the question (any letter case) and is not a value the q
   phrase, not after a comma and with a stop word or the end after it ("bus station for").
 
 A part of a value the question quotes is written as quoted, and a value that runs on past the
-closing quote of a quoted value it starts with ends there. The widened value must stand next to
+closing quote of a quoted value it starts with ends there; a value that starts inside a header's
+name is no value the question writes. The widened value must stand next to
 the name of the column it is set on, past link words ("connections to Blue line, bus station",
 "a Curator of Meera A. Santangelo", "1888 as its Launched"): a run of words the question gives
 another column, or none, is no value of this one. The repair writes the value so. A value the
@@ -57,6 +60,8 @@ _STOP = frozenset({
     "the", "a", "an", "in", "on", "at", "from", "by", "every", "all", "each", "update", "change", "modify",
 })
 _CLAUSE = frozenset({"for", "when", "where", "with", "whose", "that", "which", "if"})
+_NEEDS_DETERMINER = frozenset({"for", "with"})  # "for the river ...", "for all ships ...", not "with public funding"
+_DETERMINER = r"(?:the|all|every|each|any|a|an)\b"
 _LINK = re.compile(r"\s*(?:of|is|as|to|:)\s+", re.IGNORECASE)
 _QUOTED = re.compile(r"""(?<![\w'"])(['"])(.+?)\1(?![\w'"])""")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -160,22 +165,26 @@ def _as_written(value: str, column: str, question: str, columns: list[str]) -> s
     inside = [(a, b) for a, b in quoted if a <= start and end <= b]
     if inside:  # a part of a quoted value, or the value itself
         return question[inside[0][0] : inside[0][1]] if inside[0] != (start, end) else None
-    opening = [(a, b) for a, b in quoted if a == start and b < end]
+    opening = [(a, b) for a, b in quoted if (a == start or (a == start + 1 and text[start] in "'\"")) and b < end]
     if opening:  # a quoted value and what follows its closing quote: "'17'' and D to ''4'' for ..."
         return question[opening[0][0] : opening[0][1]]
     spans = mentions(text, columns)
     headers = [(h.start, h.end) for h in spans]
+    if any(a < start < b for a, b in headers):
+        return None  # starts inside a header's name: "2) to 2 for ..." of "Fare zone (1991–92) to 2"
     for m in re.finditer(r"(?<=\s)(\w+)\s", value):
         word, rest = m.group(1).lower(), start + m.end()
         ahead = re.match(r"(?:the\s+)?['\"]?", text[rest:])
         opens = rest + (ahead.end() if ahead else 0)
-        if (word in _CLAUSE and _inside(rest, end, headers)) or (word == "and" and any(a == opens for a, _ in headers)):
+        clause = word in _CLAUSE and (word not in _NEEDS_DETERMINER or re.match(_DETERMINER, text[rest:]))
+        if (clause and _inside(rest, end, headers)) or (word == "and" and any(a == opens for a, _ in headers)):
             return value[: m.start()].strip(" ,;'\"") or None  # runs on: "Paid for the museum that had ..."
     own = [(h.start, h.end) for h in spans if h.column == column]
     for a, b in own:
         link = _LINK.match(text, b)
-        if a == start and link and link.end() < end:
-            return question[link.end() : end]  # "Party of Civic Platform Movement"
+        if a == start and link and link.end() < end:  # "Party of Civic Platform Movement"
+            after = question[link.end() : end]
+            return _as_written(after, column, question, columns) or after
     left, right = _widened(question, start, end, [h for h in headers if not (start <= h[0] and h[1] <= end)])
     if (left, right) == (start, end) or not _anchored(text, left, right, own):
         return None

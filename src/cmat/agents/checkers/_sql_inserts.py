@@ -52,7 +52,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_compare import stated_values
-from cmat.agents.checkers._sql_pairing import Span, mentions, norm, paired
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm, paired, without_table
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -182,7 +182,7 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
     if (group and not _EVERY.search(question)) or (not group and not _is_key(peek, table, column)):
         return None  # a group the question does not speak of ("all peaks in Senegal" does), or no key
     text = str(value.this)
-    sets = _sets(question, schema[table.name], column, text, pairs, paired_only=group)
+    sets = _sets(without_table(question, table.name), schema[table.name], column, text, pairs, paired_only=group)
     fixed = _update(table, column, value, sets) if sets else ""
     example = fixed or _update(table, column, value, [(c, v) for c, v in pairs if c != column][:1] or [(column, value)])
     feedback = render("rule_sql_insert_existing", table=table.name, column=column, value=clip(text, 80),

@@ -55,6 +55,14 @@ def norm(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("_", " ")
 
 
+def without_table(question: str, table: str) -> str:
+    """``question`` with the table's name blanked out (same length), where it writes it: the name
+    holds no header-value pair ("In Best-selling games of 1986, set ...": no `Game` 1986)."""
+    if not table.strip():
+        return question
+    return re.sub(re.escape(table), lambda m: " " * len(m.group(0)), question, flags=re.IGNORECASE)
+
+
 def mentions(question: str, columns: list[str]) -> list[Span]:
     """Where the question names a header: whole words, longest names first, no overlaps; a
     header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`)."""

@@ -32,12 +32,15 @@ to it, and only where the reading is unambiguous:
 :func:`record_mismatch` compares an INSERT's values with that record, column by column. A value
 the question quotes or writes as a number must be written exactly so. A value in plain words is
 only held to it when the INSERT's value differs in letter case alone, is written nowhere in
-the question (invented), or is the value the question states for another column (copied from
-the wrong place): AgentBench's own statements sometimes
+the question (invented; or its first or last word only inside a longer word: 'Pan' for
+"Panama"), is the value the question states for another column (copied from the wrong place), or
+is a header's name ('Work' for "Work set to Compass of the Quiet Circus"): AgentBench's own statements sometimes
 reword plain values, and a small rewording is left alone. The repair writes the stated values.
 :func:`rebuilt_insert` writes the whole row from the record when an INSERT has the wrong number
 of values and the question states every listed column's value, the repair of
-``insert_value_count``.
+``insert_value_count``. An INSERT that lists its columns and leaves out one the question states
+a value for (``insert_value_missing``: "..., Flag: Polish and Year launched: 1943" without
+`Flag`) gets it added with the stated value.
 """
 
 from __future__ import annotations
@@ -282,22 +285,33 @@ def _insert_row(stmt: exp.Expression,
     return table.name, [known[name.lower()] for name in listed], values
 
 
-def _held(value: str, stated: str, question: str, others: frozenset[str] = frozenset()) -> bool:
+def _held(value: str, stated: str, question: str, others: frozenset[str] = frozenset(),
+          headers: frozenset[str] = frozenset()) -> bool:
     """Whether ``value`` must be written as ``stated``: a quoted value exactly (with or without
     its own double quotes, which may belong to it: "A Voyage"); a number unless the two differ in
     spaces and punctuation alone ('4 - 3' for "4-3") or the value ends with it ("Kavanagh, 1816":
     an unquoted list cannot tell); plain words when they differ in letter case alone or the
-    question nowhere writes them (spaces and punctuation aside); any value that is the one stated
-    for another column (``others``, plain forms: '23,074' for "outcome set to Nominated")."""
+    question nowhere writes them (spaces and punctuation aside; a value whose first or last word
+    the question writes only inside a longer word, 'Pan' of "Panama", is not written); any value
+    that is the one stated for another column (``others``, plain forms: '23,074' for "outcome set
+    to Nominated"), or a header's name (``headers``, plain forms: 'Work' for "Work set to ...")."""
     if value in (stated, f'"{stated}"'):
         return False
-    if _plain(value) in others and _plain(value) != _plain(stated):
+    if _plain(value) != _plain(stated) and (_plain(value) in others or _plain(value) in headers):
         return True
     if _is_quoted(stated, question):
         return True
     if _NUMBER.fullmatch(stated):
         return _plain(value) != _plain(stated) and not re.search(r"(?<![\w.])" + re.escape(stated) + "$", value)
-    return value.lower() == stated.lower() or _plain(value) not in _plain(question)
+    return value.lower() == stated.lower() or _plain(value) not in _plain(question) \
+        or not _ends_written(value, question)
+
+
+def _ends_written(value: str, question: str) -> bool:
+    """Whether the question writes the first and the last word of ``value`` as whole words."""
+    words = re.findall(r"\w+", value.lower())
+    text = question.lower()
+    return all(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text) for w in (words[:1] + words[-1:]))
 
 
 def _plain(text: str) -> str:
@@ -346,11 +360,13 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
     if len(columns) != len(values):
         return None  # the value count is ``insert_value_count``'s, repaired by :func:`rebuilt_insert`
     record = stated_record(question, schema[table], table, strict=isinstance(stmt, exp.Update))
+    headers = frozenset(_plain(h) for h in schema[table])
     wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True))
              if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
-             and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c))]
+             and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c),
+                       headers)]
     if not wrong:
-        return None
+        return _missing(stmt, question, table, columns, record, peek)
     fixed = stmt.copy()
     cells = _cells(fixed)
     first = wrong[0]
@@ -398,6 +414,28 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
     fixed = stmt.copy()
     fixed.expression.expressions[0].replace(exp.Tuple(expressions=[exp.Literal.string(w) for w in written]))
     return fixed.sql(dialect="mysql") + ";"
+
+
+def _missing(stmt: exp.Expression, question: str, table: str, columns: list[str], record: dict[str, str],
+             peek: Peek | None) -> Finding | None:
+    """An INSERT that lists its columns and leaves out some the question states a value for, as a
+    repairable finding that adds them with the stated values; None otherwise."""
+    if not isinstance(stmt, exp.Insert) or not isinstance(stmt.this, exp.Schema):
+        return None
+    listed = {c.lower() for c in columns}
+    missing = [c for c in record if c.lower() not in listed]
+    if not missing:
+        return None
+    fixed = stmt.copy()
+    fixed.this.set("expressions", [*fixed.this.expressions, *(exp.to_identifier(c, quoted=True) for c in missing)])
+    row = fixed.expression.expressions[0]
+    # the INSERT's own values are other columns': none is a longer form of a missing one ('19549' of '4')
+    values = [exp.Literal.string(_written(record[c], question, [], set(), _in_quotes(peek, table, c)))
+              for c in missing]
+    row.set("expressions", [*row.expressions, *values])
+    feedback = render("rule_sql_insert_missing", column=missing[0], stated=clip(record[missing[0]], 80))
+    return Finding("insert_value_missing", feedback,
+                   {"table": table, "columns": missing, "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
 
 
 def _cells(stmt: exp.Expression) -> list[exp.Expression]:

@@ -11,7 +11,9 @@ Checker tells them apart by the table (``CheckContext.peek``): a value that no r
 column is new, so it must be set. The UPDATE is rejected with that value named, and with
 ``--repair`` the Checker adds it to SET itself. Only for an UPDATE whose condition matches a
 row (one that matches nothing is the changes rule's), for a question that speaks of changing
-(``_sql_inserts.speaks_of_change``), and for a header that no part of the statement uses.
+(``_sql_inserts.speaks_of_change``), and for a header that no part of the statement uses; the
+table's name, where the question writes it, is read as no header and no value ("In Best-selling
+games of 1986, set ...": no `Game` 1986).
 
 ``value_not_as_quoted``: a value the question puts in quotes is written as quoted. A small model
 drops a sign or a symbol it copies ('+2' written '2', "'$1.5m'" written '1.5m'), and the table
@@ -30,7 +32,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_equal, count_query, peek_count
 from cmat.agents.checkers._sql_compare import _QUOTED, stated_values
 from cmat.agents.checkers._sql_inserts import speaks_of_change
-from cmat.agents.checkers._sql_pairing import mentions, norm, paired
+from cmat.agents.checkers._sql_pairing import mentions, norm, paired, without_table
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -44,6 +46,7 @@ def value_not_set(stmt: exp.Expression, question: str, peek: Peek, schema: dict[
     query = count_query(stmt)
     if query is None or not peek_count(peek, query):
         return None  # no WHERE (another rule's), or it matches nothing (the changes rule's)
+    question = without_table(question, table.name)
     text = norm(question)
     spans = mentions(text, schema[table.name])
     used = {c.name.lower() for c in stmt.find_all(exp.Column)}
