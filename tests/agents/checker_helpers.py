@@ -108,6 +108,18 @@ def task_env(entry: dict[str, object], task_type: str | None = None) -> Iterator
     env.close()
 
 
+def judged(task: Task, sql: str) -> bool:
+    """Whether running ``sql`` on a fresh copy of the task's table (then answering) is judged
+    correct: for a change, whether it leaves the gold table."""
+    env = DBBenchEnv()
+    env.reset(task)
+    env.step(operation(sql))
+    env.step('Action: Answer\nFinal Answer: ["done"]')
+    correct = env.evaluate().correct
+    env.close()
+    return correct
+
+
 def check_sql(task: Task, env: DBBenchEnv, sql: str, checker: SQLRuleChecker) -> tuple[Finding | None, str]:
     """The finding of ``checker`` for the statement ``sql`` of ``task`` and the statement after its
     repairs ("" when not repaired)."""

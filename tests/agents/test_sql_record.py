@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from checker_helpers import load_script
+from checker_helpers import judged, load_script
 
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
@@ -87,16 +87,6 @@ def _check(task: Task, env: DBBenchEnv, sql: str, checker: SQLRuleChecker = FULL
     return finding, env.parse(fixed).content.strip() if fixed else ""
 
 
-def _judged(task: Task, sql: str) -> bool:
-    env = DBBenchEnv()
-    env.reset(task)
-    env.step(f"x\nAction: Operation\n```sql\n{sql}\n```")
-    env.step('Action: Answer\nFinal Answer: ["done"]')
-    correct = env.evaluate().correct
-    env.close()
-    return correct
-
-
 def test_dev_insert_with_dropped_quotes_and_a_wrong_value_is_repaired(doctor_who: tuple[Task, DBBenchEnv]) -> None:
     """Dev task 32 as the update adapter wrote it: the title without its double quotes and 'N/A' for
     the Doctor Who episode. Both are written as the question states them, and the table is right."""
@@ -107,7 +97,7 @@ def test_dev_insert_with_dropped_quotes_and_a_wrong_value_is_repaired(doctor_who
     finding, fixed = _check(task, env, sql)
     assert finding is not None and finding.rule == "value_not_as_stated"
     assert "'\"Doctor Who Confidential: Music and Monsters\"', 'Episodes 1-13', 'N/A'" in fixed
-    assert _judged(task, fixed)
+    assert judged(task, fixed)
     assert _check(task, env, sql, SQLRuleChecker(check_record=False))[0] is None  # the switch
     gold = parse_statement(task.data["label"][0])
     assert gold is not None and record_mismatch(gold, task.data["description"], env.schema()) is None
@@ -119,7 +109,7 @@ def test_dev_insert_with_a_wrong_value_count_is_rebuilt(doctor_who: tuple[Task, 
     sql = f"INSERT INTO `Doctor Who Episodes` ({columns}) VALUES ('S4', '30 June 2007', 'N/A', 'N/A');"
     finding, fixed = _check(task, env, sql)
     assert finding is not None and finding.rule == "insert_value_count" and finding.details["repairable"]
-    assert _judged(task, fixed)
+    assert judged(task, fixed)
     off, unfixed = _check(task, env, sql, SQLRuleChecker(check_record=False))
     assert off is not None and off.rule == "insert_value_count" and not unfixed
 
@@ -173,7 +163,7 @@ def test_dev_update_with_values_on_the_wrong_columns_and_a_header_for_its_row_is
     assert finding is not None and finding.rule == "row_located"
     assert fixed == ("UPDATE `Football Team Results` SET `Wins` = '5', `Byes` = '3', `Losses` = '8', `Draws` = '2', "
                      "`Against` = '1305' WHERE `Ballarat FL` = 'Creswick';")
-    assert _judged(task, fixed)
+    assert judged(task, fixed)
     env.close()
 
 
@@ -189,7 +179,7 @@ def test_dev_update_that_sets_the_table_name_as_a_column_is_repaired() -> None:
     finding, fixed = _check(task, env, sql)
     assert finding is not None and finding.rule == "unknown_column"
     assert fixed == "UPDATE `Sportswoman_of_the_Year_Award_1` SET `Winner` = 'Naomi Osaka' WHERE `Year` = '2015';"
-    assert _judged(task, fixed)
+    assert judged(task, fixed)
     env.close()
 
 
@@ -281,7 +271,7 @@ def test_a_header_name_or_a_word_cut_short_is_held_to_the_stated_value() -> None
            "'127,343');")
     finding, fixed = _check(task, env, sql)
     assert finding is not None and finding.rule == "value_not_as_stated" and finding.details["column"] == "Work"
-    assert fixed == entry["label"][0] and _judged(task, fixed)
+    assert fixed == entry["label"][0] and judged(task, fixed)
     env.close()
 
 
@@ -299,7 +289,7 @@ def test_a_stated_column_the_insert_leaves_out_is_added() -> None:
            "VALUES ('HMS Horizon', '762', 'Scrapped', '680', '1943');")
     finding, fixed = _check(task, env, sql)
     assert finding is not None and finding.rule == "insert_value_missing" and finding.details["columns"] == ["Flag"]
-    assert "'Polish'" in finding.feedback and fixed.endswith("'1943', 'Polish');") and _judged(task, fixed)
+    assert "'Polish'" in finding.feedback and fixed.endswith("'1943', 'Polish');") and judged(task, fixed)
     off, _ = _check(task, env, sql, SQLRuleChecker(check_record=False))
     assert off is None or off.rule != "insert_value_missing"
     env.close()

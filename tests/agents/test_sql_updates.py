@@ -10,25 +10,12 @@ import random
 from collections import Counter
 
 import pytest
-from checker_helpers import check_sql, heldout_updates, load_script, task_env
+from checker_helpers import check_sql, heldout_updates, judged, load_script, task_env
 
 from cmat.agents.checkers import SQLRuleChecker
-from cmat.envs.base import Task
-from cmat.envs.dbbench.env import DBBenchEnv
 from cmat.tasks import generate_tasks
 
 FULL = SQLRuleChecker()
-
-
-def _judged(task: Task, sql: str) -> bool:
-    """Whether running ``sql`` on a fresh copy of the task's table leaves the gold table."""
-    env = DBBenchEnv()
-    env.reset(task)
-    env.step(f"Let me do it.\nAction: Operation\n```sql\n{sql}\n```")
-    env.step('Action: Answer\nFinal Answer: ["done"]')
-    correct = env.evaluate().correct
-    env.close()
-    return correct
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +36,7 @@ def test_a_condition_no_row_matches_becomes_the_group_the_question_names(
         finding, fixed = check_sql(task, env, sql, FULL)
         assert finding is not None and finding.rule == "row_located"
         assert finding.details["value"] == "Group stage" and "'Group stage'" in finding.feedback
-        assert fixed.endswith("WHERE `Round` = 'Group stage';") and _judged(task, fixed)
+        assert fixed.endswith("WHERE `Round` = 'Group stage';") and judged(task, fixed)
         off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
         assert off is not None and off.rule != "row_located" and not unfixed
 
@@ -62,7 +49,7 @@ def test_a_change_with_no_where_clause_gets_the_group_the_question_names(
         sql = "UPDATE `Fenholm Film Festival awards` SET `Winner` = 'Nikolai Novak';"
         finding, fixed = check_sql(task, env, sql, FULL)
         assert finding is not None and finding.rule == "no_where" and finding.details["repairable"]
-        assert fixed.endswith("WHERE `Nationality` = 'Vietnam';") and _judged(task, fixed)
+        assert fixed.endswith("WHERE `Nationality` = 'Vietnam';") and judged(task, fixed)
         off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
         assert off is not None and off.rule == "no_where" and not unfixed
 
@@ -94,7 +81,7 @@ def test_assignments_the_question_does_not_ask_for_are_left_out(
         finding, fixed = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "unasked_assignment" and finding.details["columns"] == left
         assert f"`{left[0]}`" in finding.feedback
-        assert _judged(episode, fixed)
+        assert judged(episode, fixed)
         assert check_sql(episode, env, sql, SQLRuleChecker(check_assignments=False))[0] is None
 
 
@@ -131,7 +118,7 @@ def test_an_insert_for_a_change_of_every_row_of_a_group_becomes_that_update(
         finding, fixed = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert fixed == episode.data["label"][0]  # type: ignore[index]
-        assert _judged(episode, fixed)
+        assert judged(episode, fixed)
         off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_inserts=False))
         assert off is None or off.rule != "insert_existing_row"
 
@@ -165,7 +152,7 @@ def test_a_set_value_is_written_with_the_words_the_question_gives_it(
         finding, fixed = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"), FULL)
         assert finding is not None and finding.rule == "value_not_as_written"
         assert finding.details["written"] == written and f"'{written}'" in finding.feedback
-        assert fixed == gold and _judged(episode, fixed)
+        assert fixed == gold and judged(episode, fixed)
         off, _ = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"),
                            SQLRuleChecker(check_assignments=False))
         assert off is None or off.rule != "value_not_as_written"
