@@ -209,3 +209,19 @@ def test_a_value_keeps_a_with_that_opens_no_clause_and_the_table_name_is_no_pair
     for task, env in task_env(entry):
         sql = "UPDATE `Best-selling games of 1986` SET `Release year` = '1989' WHERE `Platform` = 'PC';"
         assert check_sql(task, env, sql, FULL)[0] is None
+
+
+@pytest.mark.parametrize(("task", "sql"), [
+    (48, "INSERT INTO `List of horror video games` (`Title`, `Developer`, `Platform(s)`, `Units_sold_(millions)`, "
+         "`Publisher`) VALUES ('Lantern Studios', 'Lantern Studios', 'Dunmore AG', 'Handheld', 'Lantern Studios');"),
+    (43, "INSERT INTO `Merchant_vessels_of_Nepal` (`Name`, `Ship type`, `GT`, `Date`, `Fate 1995`, `Launched`) "
+         "VALUES ('27,934', 'Museum ship', '1995', '27,934', 'Museum ship', '1995');"),
+])
+def test_a_quoted_value_before_as_its_and_a_value_copied_twice_still_make_the_update(task: int, sql: str) -> None:
+    """Held-out set 7800, tasks 48 ("should get 'Handheld' as its platform(s) and 'Dunmore AG' as its
+    publisher": the closing quote is no word between a value and its header) and 43 ('27,934'
+    written in two columns of the INSERT is one value to set), measured there before these fixes."""
+    for episode, env in task_env(heldout_updates(7800)[task - 40]):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
+        assert judged(episode, fixed)

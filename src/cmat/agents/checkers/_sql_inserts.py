@@ -158,6 +158,7 @@ def _sets(question: str, columns: list[str], key: str, key_value: str,
         if header and not any(stated.lower() in g for g in given):
             out.append((header, exp.Literal.string(stated)))
             given.add(stated.lower())
+    out = list({(c.lower(), str(v.this)): (c, v) for c, v in out}.values())  # one value copied twice is one
     names = [c.lower() for c, _ in out]
     return [] if len(set(names)) != len(names) or key.lower() in names else out
 

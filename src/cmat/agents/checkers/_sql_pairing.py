@@ -118,8 +118,9 @@ def paired(question: str, value: str, spans: list[Span]) -> str | None:
 def _header_at(question: str, start: int, end: int, spans: list[Span]) -> str | None:
     """The header written right after the value at ``start:end`` ("11 points", "LP as the
     Format") or right before it ("a Result of 2–1"), or None."""
+    close = end + 1 if question[end : end + 1] in ("'", '"') else end  # a quoted value's closing quote
     after = [s for s in spans if s.start >= end]
-    if after and after[0].start - end <= AFTER_GAP and _linked(question[end : after[0].start], AFTER_WORDS):
+    if after and after[0].start - close <= AFTER_GAP and _linked(question[end : after[0].start], AFTER_WORDS):
         return after[0].column
     before = [s for s in spans if s.end <= start]
     if before and start - before[-1].end <= GAP and _linked(question[before[-1].end : start]):
