@@ -50,7 +50,7 @@ from cmat.agents.checkers._sql_compare import stated_operator
 from cmat.agents.checkers._sql_inserts import speaks_of_change
 from cmat.agents.checkers._sql_pairing import Span, mentions, norm
 from cmat.agents.checkers._sql_sets import written_literals
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
 
 MAX_ROWS = 500
@@ -63,7 +63,7 @@ def _in_question(question: str, value: str, headers: list[Span] | None = None) -
     place where it names a header (``headers``): "the team named Ballarat FL" names the header
     `Ballarat FL`, not a row 'Ballarat'."""
     return any(not any(h.start <= m.start() and m.end() <= h.end for h in headers or [])
-               for m in re.finditer(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])", question))
+               for m in word_pattern(value.lower()).finditer(question))
 
 
 def _candidates(rows: list[tuple[Any, ...]], columns: list[str], question: str, skip: set[str],
@@ -100,7 +100,7 @@ def _named_group(groups: list[tuple[str, str]], setting: set[str]) -> tuple[str,
     column the statement sets, left out; None for none or several."""
     lows = [value.lower() for _, value in groups]
     kept = [(column, value) for column, value in groups if column.lower() not in setting
-            and not any(other != value.lower() and re.search(r"(?<!\w)" + re.escape(value.lower()) + r"(?!\w)", other)
+            and not any(other != value.lower() and word_pattern(value.lower()).search(other)
                         for other in lows)]
     return kept[0] if len(kept) == 1 else None
 

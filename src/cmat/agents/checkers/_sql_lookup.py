@@ -40,7 +40,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_changes import Peek, count_equal
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
 
 MAX_COLUMNS = 40  # a wider table is not searched column by column
@@ -157,7 +157,7 @@ def cells_with_part(peek: Peek, table: exp.Table, column: str, value: str) -> li
     ).limit(MAX_STORED + 1).sql(dialect="mysql"))
     if rows is None or len(rows) > MAX_STORED:
         return None
-    word = re.compile(r"(?<![\w])" + re.escape(value.lower()) + r"(?![\w])")
+    word = word_pattern(value.lower())
     return [str(r[0]) for r in rows if r and r[0] is not None and str(r[0]).strip().lower() != value.lower()
             and word.search(str(r[0]).lower())]
 

@@ -38,7 +38,7 @@ from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import MAX_COLUMNS
 from cmat.agents.checkers._sql_numbers import shaped_as_answer
 from cmat.agents.checkers._sql_pairing import mentions, norm
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
 
 _NUMERIC = re.compile(r"[-+]?[\d,.\s/%:]+")
@@ -63,10 +63,6 @@ class Mention:
     @property
     def value(self) -> str:
         return next(iter(self.stored.values()))
-
-
-def word_pattern(text: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, text.split())) + r"(?![\w])")
 
 
 def question_cells(rows: list[tuple[Any, ...]], columns: list[str], question: str) -> list[Mention]:

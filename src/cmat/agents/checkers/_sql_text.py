@@ -127,6 +127,12 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
+def word_pattern(text: str) -> re.Pattern[str]:
+    """``text`` as whole words (any whitespace between them), for searching a lowercased question
+    or cell: 'Ballarat' is not found inside 'Ballarat FL2'."""
+    return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, text.split())) + r"(?![\w])")
+
+
 def _normal(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 

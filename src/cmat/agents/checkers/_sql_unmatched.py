@@ -35,10 +35,10 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import MAX_COLUMNS, cells_with_part, stored_form
-from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used, word_pattern
+from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_record import stated_record
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
