@@ -20,7 +20,7 @@ FULL = SQLRuleChecker()
 
 @pytest.fixture(scope="module")
 def updates() -> dict[int, list[dict[str, object]]]:
-    return {base: heldout_updates(base) for base in (7000, 7400, 7600)}
+    return {base: heldout_updates(base) for base in (7000, 7200, 7400, 7600, 7800)}
 
 
 def _entry(updates: dict[int, list[dict[str, object]]], base: int, task: int) -> dict[str, object]:
@@ -97,11 +97,6 @@ def test_an_assignment_the_question_names_or_words_stays(updates: dict[int, list
             assert finding is None or finding.rule != "unasked_assignment", sql
 
 
-@pytest.fixture(scope="module")
-def updates_7200() -> list[dict[str, object]]:
-    return heldout_updates(7200)
-
-
 @pytest.mark.parametrize(("task", "sql"), [
     (47, "INSERT INTO `Vessels registered in Froststead (2022)` (`Name`, `Ship type`, `Nationality`, `GT`, `Date`, "
          "`Status`, `Launched`) VALUES ('Trawler', 'Trawler', 'Trawler', 'Trawler', 'Trawler', 'Trawler', '1888');"),
@@ -109,12 +104,12 @@ def updates_7200() -> list[dict[str, object]]:
          "VALUES ('2321', 'Eskthorpe', '2021–22', '100');"),
 ])
 def test_an_insert_for_a_change_of_every_row_of_a_group_becomes_that_update(
-        updates_7200: list[dict[str, object]], task: int, sql: str) -> None:
+        updates: dict[int, list[dict[str, object]]], task: int, sql: str) -> None:
     """7200 tasks 47 ("Every ship for Ship type of Trawler should get 1888 as its Launched") and 53
     ("In Tarnford School District, set Enrolment to '2321' for every row for Location (2021–22) of
     'Eskthorpe'"), answered with an INSERT: the UPDATE of the group sets only the value the
     question names a header next to."""
-    for episode, env in task_env(updates_7200[task - 40]):
+    for episode, env in task_env(_entry(updates, 7200, task)):
         finding, fixed = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert fixed == episode.data["label"][0]  # type: ignore[index]
@@ -124,9 +119,9 @@ def test_an_insert_for_a_change_of_every_row_of_a_group_becomes_that_update(
 
 
 def test_an_insert_whose_value_a_group_holds_is_left_alone_without_every_all_or_each(
-        updates_7200: list[dict[str, object]]) -> None:
+        updates: dict[int, list[dict[str, object]]]) -> None:
     """The same INSERT for the question without "Every": a new ship of type Trawler may be meant."""
-    entry = dict(updates_7200[7])
+    entry = dict(_entry(updates, 7200, 47))
     entry["description"] = "A ship for Ship type of Trawler should get 1888 as its Launched; update the table"
     for episode, env in task_env(entry):
         finding, _ = check_sql(episode, env, "INSERT INTO `Vessels registered in Froststead (2022)` (`Name`, "
@@ -217,11 +212,12 @@ def test_a_value_keeps_a_with_that_opens_no_clause_and_the_table_name_is_no_pair
     (43, "INSERT INTO `Merchant_vessels_of_Nepal` (`Name`, `Ship type`, `GT`, `Date`, `Fate 1995`, `Launched`) "
          "VALUES ('27,934', 'Museum ship', '1995', '27,934', 'Museum ship', '1995');"),
 ])
-def test_a_quoted_value_before_as_its_and_a_value_copied_twice_still_make_the_update(task: int, sql: str) -> None:
+def test_a_quoted_value_before_as_its_and_a_value_copied_twice_still_make_the_update(
+        updates: dict[int, list[dict[str, object]]], task: int, sql: str) -> None:
     """Held-out set 7800, tasks 48 ("should get 'Handheld' as its platform(s) and 'Dunmore AG' as its
     publisher": the closing quote is no word between a value and its header) and 43 ('27,934'
     written in two columns of the INSERT is one value to set), measured there before these fixes."""
-    for episode, env in task_env(heldout_updates(7800)[task - 40]):
+    for episode, env in task_env(_entry(updates, 7800, task)):
         finding, fixed = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert judged(episode, fixed)

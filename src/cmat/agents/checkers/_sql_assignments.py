@@ -45,6 +45,7 @@ question does not write, words differently or quotes exactly is left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sqlglot import exp
 
@@ -73,33 +74,43 @@ def _named(column: str, text: str, words: set[str]) -> bool:
     return bool(mentions(text, [column])) or any(len(w) >= 4 and w in words for w in _TOKEN.findall(norm(column)))
 
 
+def _update_table(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> exp.Table | None:
+    """The table of an UPDATE of a known table, for a question with text; None otherwise."""
+    table = stmt.this if isinstance(stmt, exp.Update) else None
+    if not isinstance(table, exp.Table) or table.name not in schema or not question.strip():
+        return None
+    return table
+
+
+def _literal_sets(stmt: exp.Expression) -> Iterator[tuple[int, exp.Column, exp.Literal]]:
+    """(index, column, value) of each assignment of an UPDATE that sets a column to a literal."""
+    for index, assignment in enumerate(stmt.expressions):
+        column, value = assignment.args.get("this"), assignment.args.get("expression")
+        if isinstance(assignment, exp.EQ) and isinstance(column, exp.Column) and isinstance(value, exp.Literal):
+            yield index, column, value
+
+
 def unasked_assignment(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
     """The first assignment of an UPDATE that the question does not ask for (module doc), as a
     repairable finding that leaves out every such assignment; None when there is none, or when
     it would leave no assignment."""
-    table = stmt.this if isinstance(stmt, exp.Update) else None
-    if not isinstance(table, exp.Table) or table.name not in schema or not question.strip():
+    table = _update_table(stmt, question, schema)
+    if table is None:
         return None
     text = norm(question)
     words = set(_TOKEN.findall(text))
-    unasked = []
-    for assignment in stmt.expressions:
-        column, value = assignment.args.get("this"), assignment.args.get("expression")
-        if not isinstance(assignment, exp.EQ) or not isinstance(column, exp.Column) \
-                or not isinstance(value, exp.Literal):
-            continue
-        tokens = _TOKEN.findall(norm(str(value.this)))
-        if tokens and not any(t in words for t in tokens) and not _named(column.name, text, words):
-            unasked.append(assignment)
+    unasked = {index: column.name for index, column, value in _literal_sets(stmt)
+               if (tokens := _TOKEN.findall(norm(str(value.this))))
+               and not any(t in words for t in tokens) and not _named(column.name, text, words)}
     if not unasked or len(unasked) == len(stmt.expressions):
         return None
     fixed = stmt.copy()
-    fixed.set("expressions", [e for e, kept in zip(fixed.expressions, stmt.expressions, strict=True)
-                              if not any(kept is u for u in unasked)])
-    first = unasked[0]
-    feedback = render("rule_sql_unasked", column=first.this.name, value=clip(str(first.expression.this), 80))
+    fixed.set("expressions", [e for index, e in enumerate(fixed.expressions) if index not in unasked])
+    first = min(unasked)
+    feedback = render("rule_sql_unasked", column=unasked[first],
+                      value=clip(str(stmt.expressions[first].expression.this), 80))
     return Finding("unasked_assignment", feedback,
-                   {"table": table.name, "columns": [u.this.name for u in unasked],
+                   {"table": table.name, "columns": list(unasked.values()),
                     "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
 
 
@@ -194,13 +205,11 @@ def _as_written(value: str, column: str, question: str, columns: list[str]) -> s
 def value_not_as_written(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:
     """The first SET value of an UPDATE that the question writes with more or fewer words (module
     doc), as a repairable finding that writes it so; None when there is none."""
-    table = stmt.this if isinstance(stmt, exp.Update) else None
-    if not isinstance(table, exp.Table) or table.name not in schema or not question.strip():
+    table = _update_table(stmt, question, schema)
+    if table is None:
         return None
-    for index, assignment in enumerate(stmt.expressions):
-        column, value = assignment.args.get("this"), assignment.args.get("expression")
-        if not isinstance(assignment, exp.EQ) or not isinstance(column, exp.Column) \
-                or not isinstance(value, exp.Literal) or not value.is_string:
+    for index, column, value in _literal_sets(stmt):
+        if not value.is_string:
             continue
         written = _as_written(str(value.this), column.name, question, schema[table.name])
         if not written or written == str(value.this) or len(written) > 100:

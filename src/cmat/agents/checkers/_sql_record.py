@@ -51,7 +51,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, peek_count
 from cmat.agents.checkers._sql_pairing import Span, mentions, norm
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
 
 MAX_WORDS = 10  # words in an unquoted value: "Ibrahim Wexley", "Restored with public funding; won on ..."
@@ -311,7 +311,7 @@ def _ends_written(value: str, question: str) -> bool:
     """Whether the question writes the first and the last word of ``value`` as whole words."""
     words = re.findall(r"\w+", value.lower())
     text = question.lower()
-    return all(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text) for w in (words[:1] + words[-1:]))
+    return all(word_pattern(w).search(text) for w in (words[:1] + words[-1:]))
 
 
 def _plain(text: str) -> str:

@@ -255,18 +255,18 @@ class SQLRuleChecker(FindingChecker):
         """An AST check's finding; an INSERT's wrong value count made repairable when the question
         states every listed column's value (``_sql_record.rebuilt_insert``), and an UPDATE's unknown
         SET column rewritten to the header the question changes to its value, when it names one
-        (``_sql_sets.unknown_set_column``; before a merely similar name: `column` is not `Country`)."""
-        if found is not None and found.rule == "no_where" and self.check_locate and ctx.peek is not None:
+        (``_sql_sets.unknown_set_column``; before a merely similar name: `column` is not `Country`),
+        and a change with no WHERE clause given the row or group the question names
+        (``_sql_locate.located_statement``)."""
+        if found is None:
+            return None
+        fixed: str | None = None
+        if found.rule == "no_where" and self.check_locate and ctx.peek is not None:
             fixed = located_statement(stmt, question, ctx.peek, ctx.schema)
-            return found if fixed is None else Finding(found.rule, found.feedback,
-                                                       {**found.details, "fixed": fixed, "repairable": True})
-        if found is not None and found.rule == "unknown_column" and self.check_sets:
+        elif found.rule == "unknown_column" and self.check_sets:
             fixed = unknown_set_column(stmt, str(found.details["name"]), question, ctx.schema)
-            return found if fixed is None else Finding(found.rule, found.feedback,
-                                                       {**found.details, "fixed": fixed, "repairable": True})
-        if found is None or found.rule != "insert_value_count" or not self.check_record:
-            return found
-        fixed = rebuilt_insert(stmt, question, ctx.schema, ctx.peek)
+        elif found.rule == "insert_value_count" and self.check_record:
+            fixed = rebuilt_insert(stmt, question, ctx.schema, ctx.peek)
         if fixed is None:
             return found
         return Finding(found.rule, found.feedback, {**found.details, "fixed": fixed, "repairable": True})
