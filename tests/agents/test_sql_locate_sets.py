@@ -239,7 +239,7 @@ def test_an_unknown_set_column_becomes_the_header_the_question_changes() -> None
     ("Change the Winner to 'A'.", "Naomi Osaka", None),
 ])
 def test_the_header_a_question_changes_to_a_value(question: str, value: str, header: str | None) -> None:
-    from cmat.agents.checkers._sql_sets import set_column_named
+    from cmat.agents.checkers._sql_pairing import set_column_named
     assert set_column_named(question, value, ["Year", "Winner", "Sport", "Country"]) == header
 
 

@@ -170,7 +170,7 @@ def test_dev_update_with_values_on_the_wrong_columns_and_a_header_for_its_row_is
 def test_dev_update_that_sets_the_table_name_as_a_column_is_repaired() -> None:
     """Dev task 42 as the update adapter wrote it, six times over: "Update the winner of the
     Sportswoman_of_the_Year_Award_1 to 'Naomi Osaka' ..." as SET `Sportswoman_of_the_Year_Award_1` =
-    'Naomi Osaka'. The question changes `Winner` to that value (``_sql_sets.set_column_named``)."""
+    'Naomi Osaka'. The question changes `Winner` to that value (``_sql_pairing.set_column_named``)."""
     task = next(t for t in load_dbbench(default_dev_path()) if "to 'Naomi Osaka'" in t.data["description"])
     env = DBBenchEnv()
     env.reset(task)

@@ -221,3 +221,37 @@ def test_a_quoted_value_before_as_its_and_a_value_copied_twice_still_make_the_up
         finding, fixed = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert judged(episode, fixed)
+
+
+def test_a_value_the_question_sets_is_no_key_of_the_row_to_change() -> None:
+    """The wrong repair the scan of seeds 93 and 94 found in 4ddb644: 'Ravenstead', a new `Ward`
+    that one other row already holds, was taken for the key of the row to change. The question
+    sets that value ("and ward to 'Ravenstead'"), so the inserts rule leaves the INSERT alone."""
+    table = "Results of the 1968 Midland Territory council election"
+    entry = {"description": "set affiliation to 'Progressive Alliance' and ward to 'Ravenstead' for all candidates "
+                            "with 'No' as the incumbent?.", "label": [""], "type": ["UPDATE"], "source": "cmat-dbgen",
+             "create": {"database": "test", "init": "test.sql"},
+             "table": {"table_name": table, "table_info": {
+                 "columns": [{"name": c, "type": "TEXT"} for c in ("Ward", "Candidate", "Affiliation", "Incumbent?")],
+                 "rows": [["Ravenstead", "Ada Brook", "Civic League", "Yes"],
+                          ["Millbank", "Tom Reyes", "Civic League", "No"],
+                          ["Eastholm", "Lena Voss", "Green Union", "No"]]}}}
+    sql = (f"INSERT INTO `{table}` (`Incumbent?`, `Affiliation`, `Ward`) "
+           "VALUES ('No', 'Progressive Alliance', 'Ravenstead');")
+    for task, env in task_env(entry):
+        finding, _ = check_sql(task, env, sql, FULL)
+        assert finding is None or finding.rule != "insert_existing_row", finding
+        # the same INSERT for a question that names 'Ravenstead' as the row, not as its new ward, is repaired
+        task.data["description"] = "For the row of Ravenstead, set affiliation to 'Progressive Alliance'."
+        finding, fixed = check_sql(task, env, sql, FULL)
+        assert finding is not None and finding.rule == "insert_existing_row", finding
+        assert "WHERE `Ward` = 'Ravenstead'" in fixed
+
+
+def test_a_title_keeps_its_capital_article_when_a_value_is_widened() -> None:
+    """Seed 93's told-record scan: 'Archive' widened to 'Summer Archive', not 'The Summer Archive'."""
+    from cmat.agents.checkers._sql_assignments import _as_written
+
+    question = "modify the row when Ceremony year is 1992: set Work to The Summer Archive."
+    assert _as_written("Archive", "Work", question, ["Ceremony year", "Work"]) == "The Summer Archive"
+    assert _as_written("Summer Archive", "Work", "set Work to the Summer Archive.", ["Work"]) is None

@@ -31,7 +31,9 @@ value is written once in the question (any letter case) and is not a value the q
   (a comma only on the left; on the right a comma is passed when the next word is no stop, so
   "Blue line, bus station" stays one value, and a full stop, semicolon, colon or question mark
   ends it). An initial ("A.") is a word, and so, on the right, is a header's name inside a
-  phrase, not after a comma and with a stop word or the end after it ("bus station for").
+  phrase, not after a comma and with a stop word or the end after it ("bus station for"). On the
+  left, "The", "A" or "An" written with a capital inside the sentence is the value's own first
+  word, and the run ends there ("set Work to The Summer Archive").
 
 A part of a value the question quotes is written as quoted, and a value that runs on past the
 closing quote of a quoted value it starts with ends there; a value that starts inside a header's
@@ -134,6 +136,9 @@ def _widened(question: str, start: int, end: int, headers: list[tuple[int, int]]
     last = max(i for i, (a, _, _) in enumerate(tokens) if a < end)
     while first > 0:
         a, b, token = tokens[first - 1]
+        if token in ("The", "A", "An") and first > 1:
+            first -= 1  # a title's own article, written with a capital mid-sentence: "to The Summer Archive"
+            break
         if not _INITIAL.fullmatch(token) and (_word(token) in _STOP or _inside(a, b, headers) or token[-1] in ",.;:!?"):
             break
         first -= 1

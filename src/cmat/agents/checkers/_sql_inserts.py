@@ -27,7 +27,10 @@ Deliberately narrow, because rejecting a right INSERT costs a task:
   happens to hold already: "set Mountain range to 'Ivycombe Range' for all peaks whose
   Location is Senegal"), and a value held by several rows names a group, not one record
   ("every institution of Type 'State' should get €76m as its Endowment", where one row
-  already has '€76m').
+  already has '€76m');
+* the question does not set that value: "... and ward to 'Ravenstead' for all candidates with
+  'No' as the incumbent" writes a new value that one other row already holds, not the record's
+  key (``_sql_pairing.set_column_named``).
 
 With ``--repair`` the Checker writes that UPDATE itself: the condition is the value found, and
 SET gets every other value of the INSERT that the question states (the ones it does not state
@@ -52,7 +55,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_compare import stated_values
-from cmat.agents.checkers._sql_pairing import Span, mentions, norm, paired, without_table
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm, paired, set_column_named, without_table
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -179,6 +182,8 @@ def insert_of_existing_row(stmt: exp.Expression, question: str, peek: Peek,
     if None in counts or len(held) != 1:
         return None  # not countable, a new record, or rows in doubt
     column, value = held[0]
+    if set_column_named(question, str(value.this), schema[table.name]):
+        return None  # the question sets that value ("and ward to 'Ravenstead'"): a new value another row holds
     group = max(n or 0 for n in counts) > 1
     if (group and not _EVERY.search(question)) or (not group and not _is_key(peek, table, column)):
         return None  # a group the question does not speak of ("all peaks in Senegal" does), or no key

@@ -65,20 +65,44 @@ def without_table(question: str, table: str) -> str:
 
 def mentions(question: str, columns: list[str]) -> list[Span]:
     """Where the question names a header: whole words, longest names first, no overlaps; a
-    header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`)."""
+    header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`). A
+    header of one character ('L', '#') is named only right before ":" or "=" ("l = '3'")."""
     names: list[tuple[str, str, bool]] = []
     for column in columns:
         full = norm(column).strip()
         for form in dict.fromkeys((full, norm(_PAREN.sub("", column)).strip())):
-            if len(form) >= 2:
+            if form:
                 names.append((form, column, form == full))
     taken: list[Span] = []
     for form, column, _ in sorted(names, key=lambda n: (-len(n[0]), not n[2])):
-        pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, form.split())) + r"(?:s|es)?(?![\w])")
+        # a one-character header ('L', '#') only right before ":" or "=" ("l = '3'", "# = 13"): "a" is a word
+        tail = r"(?![\w])" if len(form) >= 2 else r"(?=\s*[:=])"
+        pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, form.split())) + r"(?:s|es)?" * (len(form) >= 2)
+                             + tail)
         for match in pattern.finditer(question):
             if not any(match.start() < s.end and s.start < match.end() for s in taken):
                 taken.append(Span(match.start(), match.end(), column))
     return sorted(taken, key=lambda s: s.start)
+
+
+# "Update the winner of <the table> to 'Naomi Osaka'", "set Country to Ghana", "and Notes to ...":
+# a verb of change (or "and" between two of them), then the header the new value goes to.
+_SET_VERB = re.compile(r"\b(?:update|change|set|setting|modify|correct|amend|make|alter|and)\s+"
+                       r"(?:the\s+|its\s+|their\s+)?$")
+
+
+def set_column_named(question: str, value: str, columns: list[str]) -> str | None:
+    """The header the question changes to ``value``: written right after a verb of change and
+    followed by "to <value>", at most with an "of/for/in ..." phrase (the row or the table) in
+    between, which holds no other "to"; None unless exactly one header is written so."""
+    text, wanted = norm(question), norm(value).strip()
+    if not wanted:
+        return None
+    target = re.compile(r"(?:\s+(?:of|for|in)\s+(?:(?!\bto\b)[^,;?!]){1,80}?)?\s+to\s+(['\"]?)"
+                        + re.escape(wanted) + r"\1(?![\w])")
+    found = {span.column for span in mentions(text, columns)
+             if _SET_VERB.search(text[max(0, span.start - 24) : span.start]) and target.match(text, span.end)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _conditions(stmt: exp.Expression) -> Iterator[tuple[exp.Column, exp.Literal]]:

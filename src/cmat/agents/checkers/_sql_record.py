@@ -26,8 +26,12 @@ to it, and only where the reading is unambiguous:
   inside what would be the value) is read as one value only after a strong link (":", "=",
   "set to") and when it names no header and is not the end of the sentence with an "and" in it;
   before its header ("Kavanagh, 1816 as the Described by") only right after another pair, with one
-  separator, no "and" and no header in it; a value cut inside a parenthesis is not read; and a
-  noun of the sentence ("Record the player 17") is not a header with an unlinked value.
+  separator, no "and", no header in it and no number before the separator ("21, Marmore Town as
+  its Signed from" is two values); a value cut inside a parenthesis is not read; and a noun of the
+  sentence, a header's name after "the", "a", "an" or "new", has no value unlinked or after ":"
+  ("Record the player 17", "insert the album '2011' (...)", "a new player: 60, ..."), while "the
+  rank of 23" and "the club = 'FK Trakai'" are pairs;
+* a header of one character ('L', '#') is read only before ":" or "=" ("l = '3'", "# = 13").
 
 :func:`record_mismatch` compares an INSERT's values with that record, column by column. A value
 the question quotes or writes as a number must be written exactly so. A value in plain words is
@@ -153,9 +157,10 @@ def _after(question: str, span: Span, quoted: list[Quoted], starts: set[int], ta
     words = strong or linked in _WORD_LINKS
     if strict and not strong:
         return None
-    unlinked = not (link and (link.group("sign") or linked)) and not re.match(r"\s*['\"]", question[at:])
-    if unlinked and re.search(r"\b(?:the|a|an|new)\s+$", question[: span.start], re.IGNORECASE):
-        return None  # "Record the player 17": a noun of the sentence, not a header with its value ("points 29")
+    unlinked = not (link and (link.group("sign") or linked))
+    noun = re.search(r"\b(?:the|a|an|new)\s+$", question[: span.start], re.IGNORECASE)
+    if noun and (unlinked or (link and link.group("sign") == ":")):
+        return None  # a noun of the sentence: "Record the player 17", "insert the album '2011'", "a new player: 60"
     at = link.end() if link else at
     for start, end, content in quoted:
         if start == at:
@@ -186,11 +191,13 @@ def _with_abbreviation(question: str, end: int, value: str) -> str:
 
 def _one_value(value: str, question: str, start: int, ends: set[int], headers: frozenset[str]) -> bool:
     """Whether ``value``, written before its header and holding a separator, reads as one value:
-    right after another pair, with one separator, no "and" and no other header in it ("Kavanagh,
-    1816 as the Described by"; not "Software, 176663, Ines Mackintosh" nor "4 Gold, its Silver
-    being 2, 5")."""
+    right after another pair, with one separator, no "and", no other header in it and no number
+    before the separator ("Kavanagh, 1816 as the Described by"; not "Software, 176663, Ines
+    Mackintosh", "4 Gold, its Silver being 2, 5" nor "21, Marmore Town as its Signed from")."""
+    first = re.split(r"[,;]", value, maxsplit=1)[0].strip()
     return _after_pair(question, start, ends) and len(_LIST.findall(value)) == 1 \
-        and not re.search(r"\sand\s", value) and not _names_header(value, headers)
+        and not re.search(r"\sand\s", value) and not _names_header(value, headers) \
+        and not _NUMBER.fullmatch(first)  # "21, Marmore Town as its Signed from": a number, then a value
 
 
 def _names_header(value: str, headers: frozenset[str]) -> bool:

@@ -32,7 +32,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_equal, count_query, peek_count
 from cmat.agents.checkers._sql_compare import _QUOTED, stated_values
 from cmat.agents.checkers._sql_inserts import speaks_of_change
-from cmat.agents.checkers._sql_pairing import mentions, norm, paired, without_table
+from cmat.agents.checkers._sql_pairing import mentions, norm, paired, set_column_named, without_table
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -97,26 +97,6 @@ def value_not_as_quoted(stmt: exp.Expression, question: str) -> Finding | None:
                                                          "fixed": fixed.sql(dialect="mysql") + ";",
                                                          "repairable": True})
     return None
-
-
-# "Update the winner of <the table> to 'Naomi Osaka'", "set Country to Ghana", "and Notes to ...":
-# a verb of change (or "and" between two of them), then the header the new value goes to.
-_SET_VERB = re.compile(r"\b(?:update|change|set|setting|modify|correct|amend|make|alter|and)\s+"
-                       r"(?:the\s+|its\s+|their\s+)?$")
-
-
-def set_column_named(question: str, value: str, columns: list[str]) -> str | None:
-    """The header the question changes to ``value``: written right after a verb of change and
-    followed by "to <value>", at most with an "of/for/in ..." phrase (the row or the table) in
-    between, which holds no other "to"; None unless exactly one header is written so."""
-    text, wanted = norm(question), norm(value).strip()
-    if not wanted:
-        return None
-    target = re.compile(r"(?:\s+(?:of|for|in)\s+(?:(?!\bto\b)[^,;?!]){1,80}?)?\s+to\s+(['\"]?)"
-                        + re.escape(wanted) + r"\1(?![\w])")
-    found = {span.column for span in mentions(text, columns)
-             if _SET_VERB.search(text[max(0, span.start - 24) : span.start]) and target.match(text, span.end)}
-    return found.pop() if len(found) == 1 else None
 
 
 def unknown_set_column(stmt: exp.Expression, name: str, question: str, schema: dict[str, list[str]]) -> str | None:
