@@ -33,6 +33,8 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
 * ``insert_copied``: a gold INSERT with one stated value of plain words replaced by its column's
   name, or by the start of its first word (three letters or more, cut inside the word);
 * ``insert_missing``: a gold INSERT with one stated column left out of its list, value and all.
+* ``insert_unrun``: a gold INSERT that cannot run (a column listed twice, or its column list not
+  closed), replaced by the INSERT of the whole record the question states (``insert_from_record``).
 
 Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
 --checker rule --repair``; a repair counts when the finding is the rule's own.
@@ -235,6 +237,16 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
         row = row[:i] + row[i + 1:] if rng.random() < 0.5 else row[: i + 1] + [row[i].copy()] + row[i + 1:]
         short.expression.expressions[0].set("expressions", row)
         _try(counts, "insert_rebuilt", "insert_value_count", entry, env, task, short)
+    own = random.Random("unrun " + entry["description"])  # its own draws: the other scans' stay as they were
+    if own.random() < 0.5:  # a column listed twice, with its value
+        twice = gold.copy()
+        twice.this.set("expressions", [*twice.this.expressions, twice.this.expressions[0].copy()])
+        row = twice.expression.expressions[0]
+        row.set("expressions", [*row.expressions, row.expressions[0].copy()])
+        _try(counts, "insert_unrun", "insert_from_record", entry, env, task, twice)
+    else:  # the column list's closing parenthesis dropped: "INSERT INTO `t` (`a`, `b` VALUES (...)"
+        sql = gold.sql(dialect="mysql")
+        _try(counts, "insert_unrun", "insert_from_record", entry, env, task, sql.replace(") VALUES", " VALUES", 1) + ";")
 
 
 def main() -> None:

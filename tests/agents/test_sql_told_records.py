@@ -3,7 +3,8 @@ held-out sets 7600 and 8000 and on the told-record scan of seed 93: one-characte
 '#') read before "=" or ":", and a noun of the sentence that is also a header's name ("insert the
 album '2011'", "a new player: 60, ...") read as no pair; and a question that quotes one value per
 column in the table's order read whole (``quoted_in_order``) for the repairs of a wrong value
-count and of a wrong value."""
+count and of a wrong value; and a statement of an INSERT task with no repair of its own replaced
+by the INSERT of the whole record the question states (``insert_from_record``)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,49 @@ def test_quoted_in_order_needs_one_value_per_column_and_the_pairs_in_place(
 
     columns = ["Round", "Pick", "Player"]
     assert quoted_in_order(question, columns, "Picks", stated_record(question, columns, "Picks")) == expected
+
+
+@pytest.mark.parametrize(("base", "task", "sql"), [
+    # "Name: 'Amara Pryce', Term start: '1965-11-03', ...": `Name` listed twice, the database refuses it
+    (8000, 32, "INSERT INTO `Minister_of_Finances_of_Morocco` (`Name`, `Term start`, `Born`, `Elected by`, "
+               "`Constituency (2001)`, `Name`) VALUES ('Amara Pryce', '1965-11-03', '1882', 'Naoko Ramaswamy', "
+               "'Millford', 'Amara Pryce');"),
+    # "Nation: 'Indonesia', Rank: '32', Total: '20' and Team_size_(2003–04): '156'": a query that does not run
+    (7600, 35, "SELECT `Nation` FROM `1970 New Redmouth Games medal table` WHERE `Rank` = '32', `Total` = '20', "
+               "`Team_size_(2003–04)` = '156';"),
+])
+def test_a_statement_with_no_repair_of_an_insert_task_becomes_the_whole_records_insert(
+        base: int, task: int, sql: str) -> None:
+    """Failed INSERT tasks of held-out sets 7600 and 8000: the question states every column's
+    value, and the statement the Assistant proposed cannot run and has no repair of its own."""
+    entry = heldout_inserts(base)[task - 20]
+    for episode, env in task_env(entry):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "insert_from_record", finding
+        assert finding.details["cause"] == "dry_run_error" and judged(episode, fixed)
+        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_record=False))
+        assert off is not None and off.rule == "dry_run_error"
+    other = {**entry, "type": ["UPDATE"]}  # not an INSERT task: the finding stays the Assistant's to mend
+    for episode, env in task_env(other):
+        finding, _ = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "dry_run_error"
+
+
+def test_no_whole_record_insert_after_a_change_ran_or_without_a_whole_record() -> None:
+    from cmat.agents.checker_base import CheckContext
+    from cmat.types import Message
+
+    entry = heldout_inserts(8000)[12]  # "Name: 'Amara Pryce', ...", every column stated
+    sql = ("INSERT INTO `Minister_of_Finances_of_Morocco` (`Name`, `Name`) VALUES ('Amara Pryce', 'Amara Pryce');")
+    reply = f"Action: Operation\n```sql\n{sql}\n```"
+    done = [Message("assistant", "Action: Operation\n```sql\nINSERT INTO `Minister_of_Finances_of_Morocco` "
+                                 "(`Name`) VALUES ('Amara Pryce');\n```"), Message("user", "[]")]
+    for episode, env in task_env(entry):
+        ctx = CheckContext(episode, str(episode.data["description"]), done, reply, env.parse(reply), env.name,
+                           env.schema(), env.dry_run, env.peek)
+        finding = FULL.find(ctx)
+        assert finding is not None and finding.rule == "dry_run_error"
+    told = {**entry, "description": "Record the officeholder Amara Pryce, born in 1882, in the table."}
+    for episode, env in task_env(told):
+        finding, _ = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "dry_run_error"

@@ -44,7 +44,11 @@ reword plain values, and a small rewording is left alone. The repair writes the 
 of values and the question states every listed column's value, the repair of
 ``insert_value_count``. An INSERT that lists its columns and leaves out one the question states
 a value for (``insert_value_missing``: "..., Flag: Polish and Year launched: 1943" without
-`Flag`) gets it added with the stated value.
+`Flag`) gets it added with the stated value. A question that quotes one value per column in the
+table's order is read whole (:func:`quoted_in_order`) where the reading of pairs leaves columns
+out: for the rebuilt row, and for every column of a value repair. :func:`record_insert` writes
+the INSERT of a whole record the question states; the rule Checker puts it in place of a
+statement of an INSERT task that it rejects and cannot repair otherwise (``insert_from_record``).
 """
 
 from __future__ import annotations
@@ -447,6 +451,28 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
                         _in_quotes(peek, table, c)) for c in columns]
     fixed.expression.expressions[0].replace(exp.Tuple(expressions=[exp.Literal.string(w) for w in written]))
     return fixed.sql(dialect="mysql") + ";"
+
+
+def record_insert(question: str, table: str, columns: list[str], peek: Peek | None = None) -> str | None:
+    """The INSERT of the whole record the question states, when it states every column's value
+    next to its header (:func:`stated_record`) or quotes one value per column in the table's
+    order (:func:`quoted_in_order`); None otherwise."""
+    if not question.strip() or not columns:
+        return None
+    record = stated_record(question, columns, table)
+    if not all(c in record for c in columns):
+        ordered = quoted_in_order(question, columns, table, record)
+        if ordered is None:
+            return None
+        record = ordered
+    written = [_written(record[c], question, [], {record[o] for o in record if o != c}, _in_quotes(peek, table, c))
+               for c in columns]
+    statement = exp.Insert(
+        this=exp.Schema(this=exp.Table(this=exp.to_identifier(table, quoted=True)),
+                        expressions=[exp.to_identifier(c, quoted=True) for c in columns]),
+        expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Literal.string(w) for w in written])]),
+    )
+    return statement.sql(dialect="mysql") + ";"
 
 
 def _missing(stmt: exp.Expression, question: str, table: str, columns: list[str], record: dict[str, str],

@@ -15,7 +15,8 @@ not parse otherwise, and the statements the rules for changes write whole (:data
 the UPDATE an INSERT for a stated change should have been, ``_sql_inserts``; the row a change
 means, ``_sql_locate``; INSERT values relisted, ``_sql_pairing``; a value added to SET or
 written as quoted, ``_sql_sets``; an INSERT's values written as the question states them, or its
-row rebuilt from them when it has the wrong number of values, ``_sql_record``). Answers are
+row rebuilt from them when it has the wrong number of values, or the whole record's INSERT in
+place of a statement of an INSERT task with no repair of its own, ``_sql_record``). Answers are
 repaired in ``sql_rule`` (``replace_answer``).
 """
 
@@ -33,7 +34,8 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "value_not_as_quoted", "value_not_used", "value_not_as_stored",
                  "count_for_value", "columns_swapped", "value_not_as_stated", "insert_value_count",
                  "value_part_of_cells", "unmatched_condition", "ranking_without_order",
-                 "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing")
+                 "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing",
+                 "insert_from_record")
 
 
 def _ident(name: str) -> str:

@@ -44,7 +44,7 @@ from cmat.agents.checkers._sql_pairing import (
     value_on_other_column,
 )
 from cmat.agents.checkers._sql_ranking import ranking_without_order
-from cmat.agents.checkers._sql_record import rebuilt_insert, record_mismatch
+from cmat.agents.checkers._sql_record import rebuilt_insert, record_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
@@ -132,8 +132,24 @@ class SQLRuleChecker(FindingChecker):
             found = self._operation(ctx.action.content, ctx)
             if found is None and self.check_repeats:
                 found = repeated_statement(ctx.action.content, ctx.conversation, self.max_quoted_chars)
-            return found
+            return self._from_record(found, ctx) if found is not None and self.check_record else found
         return None
+
+    def _from_record(self, found: Finding, ctx: CheckContext) -> Finding:
+        """A statement of an INSERT task, before any change ran, that ``found`` rejects with no
+        repair of its own (a statement that does not parse or run, a column listed twice, a query):
+        replaced by the INSERT of the whole record the question states, when it states one
+        (``_sql_record.record_insert``); ``found`` otherwise."""
+        sql = ctx.action.content.strip()
+        if ctx.task.type != "INSERT" or len(ctx.schema) != 1 or repair(sql, found, ctx.schema) is not None \
+                or _changed(ctx.conversation):
+            return found
+        table, columns = next(iter(ctx.schema.items()))
+        fixed = record_insert(_question(ctx), table, columns, ctx.peek)
+        if fixed is None or fixed == sql:
+            return found
+        return Finding("insert_from_record", found.feedback,
+                       {**found.details, "cause": found.rule, "fixed": fixed, "repairable": True})
 
     def revise(self, ctx: CheckContext, finding: Finding) -> str:
         """The reply with its statement's mistakes repaired (``_sql_repair``), one after the other
