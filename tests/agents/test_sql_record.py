@@ -144,7 +144,7 @@ def test_scan_gold_inserts_pass_and_every_repair_is_right() -> None:
     assert counts["gold.statements"] == 80 and counts["gold.rejected"] == 0
     assert counts["record.right"] >= 0.9 * counts["record.columns"]
     assert counts["record.wrong"] <= 0.02 * counts["record.columns"]
-    for name in ("insert_stated", "insert_rebuilt", "insert_copied", "insert_missing"):
+    for name in ("insert_stated", "insert_rebuilt", "insert_copied", "insert_missing", "insert_unrun"):
         assert counts[f"{name}.repaired_right"] >= 0.7 * counts[f"{name}.cases"], name
         assert counts[f"{name}.repaired_wrong"] == 0, name
 
@@ -248,12 +248,17 @@ def test_a_value_stated_for_another_column_is_held_to_its_own() -> None:
 def test_scan_of_told_records_reads_no_wrong_value_and_repairs_right() -> None:
     """The record scan on INSERTs told as sentences (``--narrative 1``, seed 97, used nowhere else):
     before the list checks, 17 % of the values read were wrong and 6 repairs wrote a wrong value
-    (seed 93); now none is wrong, and about a quarter of the columns are read."""
+    (seed 93); now none is wrong, and about a quarter of the columns are read. A wrong value count
+    and a statement that cannot run are repaired from values quoted in the table's order."""
     counts = _record_scan(narrative=1.0)
     assert counts["gold.rejected"] == 0
     assert counts["record.wrong"] <= 0.01 * counts["record.columns"]
     assert counts["record.right"] >= 0.2 * counts["record.columns"]
     assert counts["insert_stated.repaired_wrong"] == 0 and counts["insert_stated.repaired_right"] > 0
+    # told records that quote their values in the table's order are read whole (``quoted_in_order``)
+    for name in ("insert_rebuilt", "insert_unrun"):
+        assert counts[f"{name}.repaired_wrong"] == 0, name
+        assert counts[f"{name}.repaired_right"] >= 0.3 * counts[f"{name}.cases"], name
 
 
 def test_a_header_name_or_a_word_cut_short_is_held_to_the_stated_value() -> None:
