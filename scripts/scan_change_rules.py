@@ -34,7 +34,8 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
   name, or by the start of its first word (three letters or more, cut inside the word);
 * ``insert_missing``: a gold INSERT with one stated column left out of its list, value and all.
 * ``insert_unrun``: a gold INSERT that cannot run (a column listed twice, or its column list not
-  closed), replaced by the INSERT of the whole record the question states (``insert_from_record``).
+  closed), replaced by the INSERT of the whole record the question states (a finding with
+  ``details["whole_record"]``).
 
 Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
 --checker rule --repair``; a repair counts when the finding is the rule's own.
@@ -88,7 +89,7 @@ def _try(counts: Counter[str], name: str, rule: str, entry: dict[str, Any], env:
                        env.dry_run, env.peek)
     counts[f"{name}.cases"] += 1
     finding = CHECKER.find(ctx)
-    if finding is None or finding.rule != rule:
+    if finding is None or (finding.rule != rule and not (rule == "whole_record" and finding.details.get(rule))):
         return
     counts[f"{name}.caught"] += 1
     fixed = CHECKER.revise(ctx, finding)
@@ -243,10 +244,10 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
         twice.this.set("expressions", [*twice.this.expressions, twice.this.expressions[0].copy()])
         row = twice.expression.expressions[0]
         row.set("expressions", [*row.expressions, row.expressions[0].copy()])
-        _try(counts, "insert_unrun", "insert_from_record", entry, env, task, twice)
+        _try(counts, "insert_unrun", "whole_record", entry, env, task, twice)
     else:  # the column list's closing parenthesis dropped: "INSERT INTO `t` (`a`, `b` VALUES (...)"
         sql = gold.sql(dialect="mysql")
-        _try(counts, "insert_unrun", "insert_from_record", entry, env, task, sql.replace(") VALUES", " VALUES", 1) + ";")
+        _try(counts, "insert_unrun", "whole_record", entry, env, task, sql.replace(") VALUES", " VALUES", 1) + ";")
 
 
 def main() -> None:

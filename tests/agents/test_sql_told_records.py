@@ -4,7 +4,7 @@ held-out sets 7600 and 8000 and on the told-record scan of seed 93: one-characte
 album '2011'", "a new player: 60, ...") read as no pair; and a question that quotes one value per
 column in the table's order read whole (``quoted_in_order``) for the repairs of a wrong value
 count and of a wrong value; and a statement of an INSERT task with no repair of its own replaced
-by the INSERT of the whole record the question states (``insert_from_record``)."""
+by the INSERT of the whole record the question states (``details["whole_record"]``)."""
 
 from __future__ import annotations
 
@@ -140,14 +140,14 @@ def test_a_statement_with_no_repair_of_an_insert_task_becomes_the_whole_records_
     entry = heldout_inserts(base)[task - 20]
     for episode, env in task_env(entry):
         finding, fixed = check_sql(episode, env, sql, FULL)
-        assert finding is not None and finding.rule == "insert_from_record", finding
-        assert finding.details["cause"] == "dry_run_error" and judged(episode, fixed)
+        assert finding is not None and finding.details.get("whole_record"), finding
+        assert finding.rule == "dry_run_error" and judged(episode, fixed)
         off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_record=False))
-        assert off is not None and off.rule == "dry_run_error"
+        assert off is not None and off.rule == "dry_run_error" and not off.details.get("whole_record")
     other = {**entry, "type": ["UPDATE"]}  # not an INSERT task: the finding stays the Assistant's to mend
     for episode, env in task_env(other):
         finding, _ = check_sql(episode, env, sql, FULL)
-        assert finding is not None and finding.rule == "dry_run_error"
+        assert finding is not None and finding.rule == "dry_run_error" and not finding.details.get("whole_record")
 
 
 def test_no_whole_record_insert_after_a_change_ran_or_without_a_whole_record() -> None:
@@ -163,8 +163,8 @@ def test_no_whole_record_insert_after_a_change_ran_or_without_a_whole_record() -
         ctx = CheckContext(episode, str(episode.data["description"]), done, reply, env.parse(reply), env.name,
                            env.schema(), env.dry_run, env.peek)
         finding = FULL.find(ctx)
-        assert finding is not None and finding.rule == "dry_run_error"
+        assert finding is not None and finding.rule == "dry_run_error" and not finding.details.get("whole_record")
     told = {**entry, "description": "Record the officeholder Amara Pryce, born in 1882, in the table."}
     for episode, env in task_env(told):
         finding, _ = check_sql(episode, env, sql, FULL)
-        assert finding is not None and finding.rule == "dry_run_error"
+        assert finding is not None and finding.rule == "dry_run_error" and not finding.details.get("whole_record")

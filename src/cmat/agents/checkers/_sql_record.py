@@ -48,7 +48,8 @@ a value for (``insert_value_missing``: "..., Flag: Polish and Year launched: 194
 table's order is read whole (:func:`quoted_in_order`) where the reading of pairs leaves columns
 out: for the rebuilt row, and for every column of a value repair. :func:`record_insert` writes
 the INSERT of a whole record the question states; the rule Checker puts it in place of a
-statement of an INSERT task that it rejects and cannot repair otherwise (``insert_from_record``).
+statement of an INSERT task that it rejects and cannot repair otherwise (the finding's
+``details["whole_record"]``).
 """
 
 from __future__ import annotations

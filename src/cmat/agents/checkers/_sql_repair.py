@@ -15,8 +15,9 @@ not parse otherwise, and the statements the rules for changes write whole (:data
 the UPDATE an INSERT for a stated change should have been, ``_sql_inserts``; the row a change
 means, ``_sql_locate``; INSERT values relisted, ``_sql_pairing``; a value added to SET or
 written as quoted, ``_sql_sets``; an INSERT's values written as the question states them, or its
-row rebuilt from them when it has the wrong number of values, or the whole record's INSERT in
-place of a statement of an INSERT task with no repair of its own, ``_sql_record``). Answers are
+row rebuilt from them when it has the wrong number of values, ``_sql_record``; and, for any
+finding on a statement of an INSERT task with no repair of its own, the INSERT of the whole
+record the question states, ``details["whole_record"]``). Answers are
 repaired in ``sql_rule`` (``replace_answer``).
 """
 
@@ -34,8 +35,7 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "value_not_as_quoted", "value_not_used", "value_not_as_stored",
                  "count_for_value", "columns_swapped", "value_not_as_stated", "insert_value_count",
                  "value_part_of_cells", "unmatched_condition", "ranking_without_order",
-                 "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing",
-                 "insert_from_record")
+                 "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing")
 
 
 def _ident(name: str) -> str:
@@ -65,7 +65,8 @@ def rename(sql: str, name: str, target: str, *, strings: bool = False) -> str | 
 def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
     """The statement with ``finding`` fixed, or None when it has no one sensible fix."""
     details = finding.details
-    if finding.rule == "unescaped_quote" or (finding.rule in WRITTEN_FIXES and details.get("repairable")):
+    if details.get("whole_record") or finding.rule == "unescaped_quote" \
+            or (finding.rule in WRITTEN_FIXES and details.get("repairable")):
         return str(details["fixed"])
     if finding.rule == "number_not_used" and details.get("repairable"):
         return with_condition(sql, str(details["column"]), str(details["number"]), str(details["operator"]))

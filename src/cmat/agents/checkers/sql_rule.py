@@ -138,8 +138,8 @@ class SQLRuleChecker(FindingChecker):
     def _from_record(self, found: Finding, ctx: CheckContext) -> Finding:
         """A statement of an INSERT task, before any change ran, that ``found`` rejects with no
         repair of its own (a statement that does not parse or run, a column listed twice, a query):
-        replaced by the INSERT of the whole record the question states, when it states one
-        (``_sql_record.record_insert``); ``found`` otherwise."""
+        ``found`` made repairable by the INSERT of the whole record the question states, when it
+        states one (``_sql_record.record_insert``; ``details["whole_record"]``); ``found`` otherwise."""
         sql = ctx.action.content.strip()
         if ctx.task.type != "INSERT" or len(ctx.schema) != 1 or repair(sql, found, ctx.schema) is not None \
                 or _changed(ctx.conversation):
@@ -148,8 +148,8 @@ class SQLRuleChecker(FindingChecker):
         fixed = record_insert(_question(ctx), table, columns, ctx.peek)
         if fixed is None or fixed == sql:
             return found
-        return Finding("insert_from_record", found.feedback,
-                       {**found.details, "cause": found.rule, "fixed": fixed, "repairable": True})
+        return Finding(found.rule, found.feedback, {**found.details, "fixed": fixed, "repairable": True,
+                                                    "whole_record": True})
 
     def revise(self, ctx: CheckContext, finding: Finding) -> str:
         """The reply with its statement's mistakes repaired (``_sql_repair``), one after the other
