@@ -33,6 +33,7 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
 * ``insert_copied``: a gold INSERT with one stated value of plain words replaced by its column's
   name, or by the start of its first word (three letters or more, cut inside the word);
 * ``insert_missing``: a gold INSERT with one stated column left out of its list, value and all.
+* ``insert_swapped``: a gold INSERT with two of its values swapped between their columns;
 * ``insert_unrun``: a gold INSERT that cannot run (a column listed twice, or its column list not
   closed), replaced by the INSERT of the whole record the question states (a finding with
   ``details["whole_record"]``).
@@ -238,6 +239,15 @@ def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any]
         row = row[:i] + row[i + 1:] if rng.random() < 0.5 else row[: i + 1] + [row[i].copy()] + row[i + 1:]
         short.expression.expressions[0].set("expressions", row)
         _try(counts, "insert_rebuilt", "insert_value_count", entry, env, task, short)
+    distinct = [i for i, v in enumerate(values) if values.count(v) == 1]
+    if len(distinct) > 1:  # two values swapped between their columns
+        i, j = random.Random("swapped " + entry["description"]).sample(distinct, 2)
+        swapped = gold.copy()
+        row = swapped.expression.expressions[0]
+        cells_i, cells_j = row.expressions[i].copy(), row.expressions[j].copy()
+        row.expressions[i].replace(cells_j)
+        row.expressions[j].replace(cells_i)
+        _try(counts, "insert_swapped", "value_not_as_stated", entry, env, task, swapped)
     own = random.Random("unrun " + entry["description"])  # its own draws: the other scans' stay as they were
     if own.random() < 0.5:  # a column listed twice, with its value
         twice = gold.copy()

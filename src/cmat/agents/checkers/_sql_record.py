@@ -355,8 +355,17 @@ def _written(stated: str, question: str, given: list[str], others: set[str], quo
         if stated in given or (stated.startswith('"') and stated.endswith('"')):
             return stated  # as given, or its quotes already read with it (""Voyage"" in the question)
         return double if double in given or (quoted_column and double in question) else stated
-    longer = [v for v in given if v != stated and stated in v and v not in others and _plain(v) in _plain(question)]
+    longer = [v for v in given if v != stated and _has_words(v, stated) and v not in others
+              and _plain(v) in _plain(question)]
     return longer[0] if len(longer) == 1 else stated
+
+
+def _has_words(value: str, part: str) -> bool:
+    """Whether ``part``'s words are some of ``value``'s, in a row ('Remastered' of "The Hidden
+    Voyage: Remastered"; '5' is none of '15', nor '2' of '22.2')."""
+    words = [w.strip(",;:") for w in value.split()]
+    wanted = [w.strip(",;:") for w in part.split()]
+    return bool(wanted) and any(words[k : k + len(wanted)] == wanted for k in range(len(words) - len(wanted) + 1))
 
 
 def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[str]],
@@ -377,25 +386,42 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
              if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
              and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c),
                        headers)]
+    whole = whole_record(question, schema[table], table, record) if isinstance(stmt, exp.Insert) else None
+    if whole is not None:  # every column's value is stated: a value in other words than its own is wrong too
+        record = whole
+        wrong = sorted({*wrong, *(i for i, (c, v) in enumerate(zip(columns, values, strict=True))
+                                  if _plain(_text(v)) != _plain(whole[c]))})
+    forms = {i: _written(record[columns[i]], question, [_text(values[i])], set(), _in_quotes(peek, table, columns[i]))
+             for i in wrong}
+    wrong = [i for i in wrong if forms[i] != _text(values[i])]  # the INSERT's own longer form of a value stays
     if not wrong:
         return _missing(stmt, question, table, columns, record, peek)
     fixed = stmt.copy()
     cells = _cells(fixed)
     first = wrong[0]
-    ordered = quoted_in_order(question, schema[table], table, record) if isinstance(stmt, exp.Insert) else None
-    if ordered is not None:  # every value is quoted in the table's order: each column gets its own
-        record = ordered
-        wrong = [i for i, (c, v) in enumerate(zip(columns, values, strict=True)) if _text(v) != ordered[c]]
     for i in wrong:
-        given = [_text(values[i])]
-        form = _written(record[columns[i]], question, given, set(), _in_quotes(peek, table, columns[i]))
-        cells[i].replace(exp.Literal.string(form))
+        cells[i].replace(exp.Literal.string(forms[i]))
+    if isinstance(stmt, exp.Insert):
+        _swap_back(cells, columns, [_text(v) for v in values], wrong, forms, record, question)
     stated = record[columns[first]]
     feedback = render("rule_sql_value_as_stated", column=columns[first], value=clip(_text(values[first]), 80),
                       stated=clip(stated, 80), statement="UPDATE" if isinstance(stmt, exp.Update) else "INSERT")
     return Finding("value_not_as_stated", feedback,
                    {"table": table, "column": columns[first], "value": _text(values[first])[:200],
                     "stated": stated[:200], "fixed": fixed.sql(dialect="mysql") + ";", "repairable": True})
+
+
+def _swap_back(cells: list[exp.Expression], columns: list[str], given: list[str], wrong: list[int],
+               forms: dict[int, str], record: dict[str, str], question: str) -> None:
+    """Two values swapped, one column of them stated: the stated value written at ``i`` also stood
+    at a column ``j`` the question states nothing for, where the value it replaced belongs ("'27'
+    as the #; ... '15 September 2015' as the Match date" written '15 September 2015', '27'; `#`
+    is read nowhere). The replaced value goes to ``j`` when the question writes it."""
+    for i in wrong:
+        old = given[i]
+        spots = [j for j, value in enumerate(given) if j != i and value == forms[i] and columns[j] not in record]
+        if len(spots) == 1 and old.strip() and _plain(old) in _plain(question) and old not in record.values():
+            cells[spots[0]].replace(exp.Literal.string(old))
 
 
 def _update_sets(stmt: exp.Expression,
@@ -454,18 +480,22 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
     return fixed.sql(dialect="mysql") + ";"
 
 
-def record_insert(question: str, table: str, columns: list[str], peek: Peek | None = None) -> str | None:
-    """The INSERT of the whole record the question states, when it states every column's value
-    next to its header (:func:`stated_record`) or quotes one value per column in the table's
-    order (:func:`quoted_in_order`); None otherwise."""
+def whole_record(question: str, columns: list[str], table: str,
+                 record: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Every column's value, when the question states each next to its header (``record``, else
+    :func:`stated_record`) or quotes one value per column in the table's order
+    (:func:`quoted_in_order`); None otherwise."""
     if not question.strip() or not columns:
         return None
-    record = stated_record(question, columns, table)
-    if not all(c in record for c in columns):
-        ordered = quoted_in_order(question, columns, table, record)
-        if ordered is None:
-            return None
-        record = ordered
+    record = stated_record(question, columns, table) if record is None else record
+    return record if all(c in record for c in columns) else quoted_in_order(question, columns, table, record)
+
+
+def record_insert(question: str, table: str, columns: list[str], peek: Peek | None = None) -> str | None:
+    """The INSERT of the whole record the question states (:func:`whole_record`), or None."""
+    record = whole_record(question, columns, table)
+    if record is None:
+        return None
     written = [_written(record[c], question, [], {record[o] for o in record if o != c}, _in_quotes(peek, table, c))
                for c in columns]
     statement = exp.Insert(
