@@ -13,7 +13,7 @@ from checker_helpers import check_sql, heldout_inserts, judged, task_env
 
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_pairing import mentions, norm
-from cmat.agents.checkers._sql_record import stated_record
+from cmat.agents.checkers._sql_record import record_mismatch, stated_record
 
 FULL = SQLRuleChecker()
 
@@ -168,3 +168,45 @@ def test_no_whole_record_insert_after_a_change_ran_or_without_a_whole_record() -
     for episode, env in task_env(told):
         finding, _ = check_sql(episode, env, sql, FULL)
         assert finding is not None and finding.rule == "dry_run_error" and not finding.details.get("whole_record")
+
+
+@pytest.mark.parametrize(("base", "task", "sql"), [
+    # "Brigton Museum of Local History for name, 721508 for visitors (2019), 1993 for opened and Eamon N.
+    # Castellano for curator": '2019' (written in the question, inside a header) under `Curator`
+    (7600, 20, "INSERT INTO `New_Yarrowbury_cultural_institutions` (`Name`, `Visitors (2019)`, `Opened`, `Curator`) "
+               "VALUES ('Brigton Museum of Local History', '721508', '1993', '2019');"),
+    # every value quoted in the table's order: 'April 1852' twice, 'Shared with ...' left out
+    (7800, 31, "INSERT INTO `Ships built at the Westwood Upon Larkwater yard` (`Vessel`, `Country (2019)`, "
+               "`Displacement (t)`, `Date lost`, `Fate`, `Crew size`, `Notes`) VALUES ('SS Dalhill Upon Trewater', "
+               "'Vietnamese', '5,576', 'April 1852', 'April 1852', 'Wrecked', '721');"),
+])
+def test_a_whole_stated_record_holds_every_column(base: int, task: int, sql: str) -> None:
+    """Held-out sets 7600 and 7800, INSERTs the update adapter ran with a wrong row: the question
+    states every column's value, so a value in other words than its column's is wrong too (the
+    reading of pairs alone lets a value the question writes elsewhere stand)."""
+    for episode, env in task_env(heldout_inserts(base)[task - 20]):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "value_not_as_stated" and judged(episode, fixed), fixed
+        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_record=False))
+        assert off is None or off.rule != "value_not_as_stated"
+
+
+def test_a_swapped_value_goes_back_to_the_column_no_reading_finds() -> None:
+    """Seeds 91 and 92's `insert_swapped` scan, before the swap-back: `#` (one character, read only
+    before "=" or ":") got '15 September 2015', the stated `Match date` got '27'; the repair wrote
+    the date twice."""
+    from cmat.agents.checkers._sql_ast import parse_statement
+    from cmat.agents.checkers._sql_record import _has_words
+
+    question = "record the following match in the table: '27' as the #; 'H' as the Venue (H/A); " \
+               "'15 September 2015' as the Match date."
+    schema = {"Season": ["#", "Match date", "Venue (H/A)"]}
+    stmt = parse_statement("INSERT INTO `Season` (`#`, `Match date`, `Venue (H/A)`) "
+                           "VALUES ('15 September 2015', '27', 'H');")
+    assert stmt is not None
+    finding = record_mismatch(stmt, question, schema)
+    assert finding is not None and finding.details["fixed"] == \
+        "INSERT INTO `Season` (`#`, `Match date`, `Venue (H/A)`) VALUES ('27', '15 September 2015', 'H');"
+    assert _has_words("The Hidden Voyage: Remastered", "Remastered")
+    assert _has_words("Green line, bus station", "Green line")
+    assert not _has_words("15", "5") and not _has_words("22.2", "2") and not _has_words("HALIMA", "Halima")
