@@ -23,7 +23,9 @@ Conservative, because it replaces the model's condition:
 * exactly one row may be named: candidates in two rows, a value of the question that several
   rows hold in another column (a group: "for all peaks in Senegal"), or a number the question
   compares ("Votes cast beneath 23628", where one row has 23628 votes) leave it to the
-  Assistant.
+  Assistant. A new value is no group: a word of a value the statement writes ('Elected' of
+  "setting result to 'Not elected'"), or a value the question sets ("by setting Pos. to
+  Linebacker", when the statement left that assignment out).
 
 When the question names no row by a key value, it may name a group of rows: "Set Venue (H/A)
 to N for all matches when Group stage is the Round", "for all ships with Portuguese as the
@@ -48,7 +50,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_query, peek_count, table_rows
 from cmat.agents.checkers._sql_compare import stated_operator
 from cmat.agents.checkers._sql_inserts import speaks_of_change
-from cmat.agents.checkers._sql_pairing import Span, mentions, norm
+from cmat.agents.checkers._sql_pairing import Span, mentions, norm, set_column_named
 from cmat.agents.checkers._sql_sets import written_literals
 from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
@@ -123,6 +125,10 @@ def _condition(stmt: exp.Update | exp.Delete, question: str, peek: Peek,
     found, groups, bound = _candidates(rows, columns, question, written, table.name)
     if bound:
         return None
+    # a new value is no group: a word of a value the statement writes ('Elected' of 'Not elected'),
+    # or a value the question sets ("by setting Pos. to Linebacker", which the statement left out)
+    groups = [(c, v) for c, v in groups if not any(word_pattern(v.lower()).search(w) for w in written)
+              and set_column_named(question, v, columns) is None]
     if found:
         if groups or len({i for i, _, _ in found}) != 1:
             return None
