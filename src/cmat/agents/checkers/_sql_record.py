@@ -456,8 +456,8 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
                    peek: Peek | None = None) -> str | None:
     """The INSERT written with one stated value per listed column (in the form :func:`_written`
     picks), when its value count is wrong and the question states every listed column's value;
-    or, when it does not, with every column of the table and the values the question quotes in
-    the table's order (:func:`quoted_in_order`); None otherwise."""
+    or, when it does not, with every column of the table and the whole record the question
+    states (:func:`whole_record`); None otherwise."""
     row = _insert_row(stmt, schema)
     if row is None or not question.strip():
         return None
@@ -467,10 +467,10 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
         return None
     fixed = stmt.copy()
     if not all(c in record for c in columns):
-        ordered = quoted_in_order(question, schema[table], table, record)
-        if ordered is None:
+        whole = whole_record(question, schema[table], table, record)
+        if whole is None:
             return None
-        columns, record = list(schema[table]), ordered
+        columns, record = list(schema[table]), whole
         fixed.set("this", exp.Schema(this=fixed.this.this if isinstance(fixed.this, exp.Schema) else fixed.this,
                                      expressions=[exp.to_identifier(c, quoted=True) for c in columns]))
     given = list(dict.fromkeys(_text(v) for v in values))
