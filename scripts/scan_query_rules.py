@@ -24,6 +24,11 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``ranking``: a gold ranking query (ORDER BY ... LIMIT 1) with its ORDER BY and LIMIT removed:
   caught by the ranking rule (``_sql_ranking``), which orders on the header the question's
   superlative names;
+* ``synonym``: a gold query with one column (every use of it) named by another header the
+  generator's domain data gives for it (`Spectators` for `Attendance`), written the same way in the
+  question; only names that no header is spelt like (``closest``) count: caught as an unknown
+  column and resolved by the headers rule (``_sql_headers``), by a value or by meaning, and its
+  repairs judged by rows. The Checker never reads the generator's names;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -34,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections import Counter
 from typing import Any
 
@@ -43,13 +49,16 @@ from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_ast import parse_statement
 from cmat.agents.checkers._sql_lookup import swap_columns
-from cmat.agents.checkers._sql_text import Finding
+from cmat.agents.checkers._sql_text import Finding, closest, word_pattern
 from cmat.envs.base import Task
 from cmat.envs.dbbench.data import MUTATION_TYPES, SELECT_TYPES, default_dev_path, load_dbbench
 from cmat.envs.dbbench.env import DBBenchEnv
 from cmat.tasks import generate_tasks
+from cmat.tasks.dbgen.domains import DOMAINS
 
 CHECKER = SQLRuleChecker()
+VERBOSE = False  # --verbose: wrong repairs to stderr
+ONLY: list[str] = []  # --only: the kinds of broken queries scanned (default: all)
 # A value cut to one of its words is part of cells (``_sql_lookup``), or the question writes the
 # cell whole for that column (``_sql_unmatched``, which comes first).
 PART_RULES = ("value_part_of_cells", "unmatched_condition")
@@ -110,6 +119,9 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
             _repair(env, task, counts, "ranking", ("ranking_without_order",), unordered.sql(dialect="mysql"), gold_sql)
         for invented in _invented(gold, task) if corrupt else []:
             _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
+        for renamed, question in _synonyms(gold, task) if corrupt else []:
+            told = Task(task.id, task.env, task.type, {**task.data, "description": question})
+            _repair(env, told, counts, "synonym", ("unknown_column",), renamed, gold_sql)
         env.close()
 
 
@@ -145,10 +157,49 @@ def _invented(gold: exp.Expression, task: Task) -> list[str]:
     return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
 
 
+def _alternatives(header: str) -> list[str]:
+    """Other names the generator's domains give a column named ``header`` (a year or unit the
+    generator adds, and snake case, read through)."""
+    out: list[str] = []
+    for domain in DOMAINS:
+        for spec in domain.columns:
+            names = spec.names.split("|")
+            for name in names:
+                dated = re.fullmatch(re.escape(name) + r"[ _]\(?\d{4}.*", header)
+                if header in (name, "_".join(name.split())) or dated:
+                    out += [n for n in names if n != name and n not in out]
+    return out
+
+
+def _synonyms(gold: exp.Expression, task: Task) -> list[tuple[str, str]]:
+    """(``gold`` with one column renamed to another name for it, the question with that name
+    instead of the header) for each used column the question writes and each of its other names
+    that no header is spelt like."""
+    headers = [c["name"] for c in task.data["table"]["table_info"]["columns"]]
+    question = str(task.data["description"])
+    out = []
+    for header in sorted({c.name for c in gold.find_all(exp.Column)}):
+        written = word_pattern(header.lower()).search(question.lower())
+        if written is None:
+            continue
+        for alt in _alternatives(header):
+            if closest(alt, headers) is not None:
+                continue
+            renamed = gold.copy()
+            for column in renamed.find_all(exp.Column):
+                if column.name == header:
+                    column.replace(exp.column(alt, quoted=True))
+            told = question[: written.start()] + alt + question[written.end():]
+            out.append((renamed.sql(dialect="mysql"), told))
+    return out
+
+
 def _repair(env: DBBenchEnv, task: Task, counts: Counter[str], name: str, rules: tuple[str, ...], sql: str,
             gold_sql: str) -> None:
     """Count a broken query ``sql`` as a case of ``name``, caught when the Checker's finding is
     one of ``rules``, and its repair right when it returns the gold query's rows."""
+    if ONLY and name not in ONLY:
+        return
     counts[f"{name}.cases"] += 1
     ctx, found = _check(env, task, sql)
     if found is None or found.rule not in rules:
@@ -157,7 +208,13 @@ def _repair(env: DBBenchEnv, task: Task, counts: Counter[str], name: str, rules:
     fixed = CHECKER.revise(ctx, found)
     if fixed:
         right = env.peek(env.parse(fixed).content) == env.peek(gold_sql)
-        counts[f"{name}.repaired_{'right' if right else 'wrong'}"] += 1
+        verdict = "right" if right else "wrong"
+        counts[f"{name}.repaired_{verdict}"] += 1
+        if found.details.get("resolved_by"):
+            counts[f"{name}.by_{found.details['resolved_by']}_{verdict}"] += 1
+        if not right and VERBOSE:
+            print(f"[{name}] {task.data['description']}\n  broken: {sql}\n  repair: {env.parse(fixed).content}"
+                  f"\n  gold:   {gold_sql}", file=sys.stderr)
 
 
 def _swaps(stmt: exp.Expression) -> list[exp.Expression]:
@@ -187,7 +244,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[91, 92])
     parser.add_argument("--n", type=int, default=300, help="tasks per seed, style and share of extra filters")
+    parser.add_argument("--verbose", action="store_true", help="print each wrong repair to stderr")
+    parser.add_argument("--only", nargs="+", help="scan only these kinds of broken queries (e.g. synonym)")
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
+    ONLY.extend(args.only or [])
     counts: Counter[str] = Counter()
     for seed in args.seeds:
         for style in ("plain", "crowd"):

@@ -91,8 +91,8 @@ class EvalConfig:
     checker_off: str = field(
         default="",
         metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, assignments, changes, counts, "
-                          "inserts, locate, lookup, mentions, numbers, operators, pairing, ranking, record, repeats, "
-                          "sets, unmatched, values; os: repeats); for ablations"},
+                          "headers, inserts, locate, lookup, mentions, numbers, operators, pairing, ranking, record, "
+                          "repeats, sets, unmatched, values; os: repeats); for ablations"},
     )
     repair: bool = field(
         default=False,

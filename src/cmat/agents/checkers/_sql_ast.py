@@ -147,6 +147,14 @@ def _column_finding(name: str, owners: list[str], known: list[str], *, value_hin
     return Finding("unknown_column", feedback, {"name": name, "table": owners[0]})
 
 
+def column_feedback(name: str, table: str, known: list[str], meant: str) -> str:
+    """The unknown-column feedback that suggests ``meant`` (a header found another way than by
+    spelling, ``_sql_headers``)."""
+    suggestion = " " + render("rule_sql_suggestion", name=meant)
+    return render("rule_sql_unknown_column", name=name, table=backticked([table]), columns=backticked(known),
+                  suggestion=suggestion)
+
+
 def insert_shape(stmt: exp.Expression, sql: str, schema: Schema) -> Finding | None:
     """INSERT: listed columns exist and every row has one value per column."""
     if not isinstance(stmt, exp.Insert):

@@ -29,10 +29,11 @@ from cmat.agents.checkers._sql_answers import (
     nothing_found,
 )
 from cmat.agents.checkers._sql_assignments import unasked_assignment, value_not_as_written
-from cmat.agents.checkers._sql_ast import AST_CHECKS, is_mutation, parse_statement
+from cmat.agents.checkers._sql_ast import AST_CHECKS, column_feedback, is_mutation, parse_statement
 from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
+from cmat.agents.checkers._sql_headers import resolved_column
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row, located_statement
 from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column, value_part_of_cells
@@ -47,7 +48,7 @@ from cmat.agents.checkers._sql_ranking import ranking_without_order
 from cmat.agents.checkers._sql_record import rebuilt_insert, record_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
-from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, segments
+from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segments
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
@@ -118,6 +119,9 @@ class SQLRuleChecker(FindingChecker):
     check_ranking: bool = True
     # An UPDATE sets only what the question asks, in the words it writes (``_sql_assignments``).
     check_assignments: bool = True
+    # A column the table lacks is read as the header the question means: the one that holds the value
+    # it is compared with, or the closest in meaning (``_sql_headers``; MiniLM embeddings).
+    check_headers: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -279,13 +283,32 @@ class SQLRuleChecker(FindingChecker):
         fixed: str | None = None
         if found.rule == "no_where" and self.check_locate and ctx.peek is not None:
             fixed = located_statement(stmt, question, ctx.peek, ctx.schema)
-        elif found.rule == "unknown_column" and self.check_sets:
-            fixed = unknown_set_column(stmt, str(found.details["name"]), question, ctx.schema)
+        elif found.rule == "unknown_column":
+            return self._column(found, stmt, question, ctx)
         elif found.rule == "insert_value_count" and self.check_record:
             fixed = rebuilt_insert(stmt, question, ctx.schema, ctx.peek)
         if fixed is None:
             return found
         return Finding(found.rule, found.feedback, {**found.details, "fixed": fixed, "repairable": True})
+
+    def _column(self, found: Finding, stmt: exp.Expression, question: str, ctx: CheckContext) -> Finding:
+        """An unknown column made repairable: an UPDATE's SET column the question changes to its
+        value (``_sql_sets``), else, when no header is spelt like it, the header the question means
+        by it (``_sql_headers``); its feedback then names that header."""
+        name = str(found.details["name"])
+        fixed = unknown_set_column(stmt, name, question, ctx.schema) if self.check_sets else None
+        if fixed is not None:
+            return Finding(found.rule, found.feedback, {**found.details, "fixed": fixed, "repairable": True})
+        known = ctx.schema.get(str(found.details.get("table", "")), [])
+        if not self.check_headers or closest(name, known) is not None:
+            return found
+        resolved = resolved_column(stmt, name, question, ctx.peek, ctx.schema)
+        if resolved is None:
+            return found
+        fixed, header, how = resolved
+        feedback = column_feedback(name, str(found.details["table"]), known, header)
+        return Finding(found.rule, feedback, {**found.details, "fixed": fixed, "repairable": True,
+                                              "header": header, "resolved_by": how})
 
     def _read_findings(self, stmt: exp.Expression, question: str, peek: Peek,
                        ctx: CheckContext) -> Iterator[Finding | None]:
