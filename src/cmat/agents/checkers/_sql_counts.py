@@ -27,6 +27,7 @@ from cmat.agents.templates import render
 SAMPLE_ROWS = 50  # cells read to tell a numeric column
 _HOW_MANY = re.compile(r"\bhow many\s+([^?.,;]+)")
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_WHOLE_NUMBER = re.compile(r"[-+]?[$€£]?\d[\d,. ]*%?")
 
 
 def _named_after_how_many(question: str, columns: list[str]) -> str | None:
@@ -54,11 +55,14 @@ def _counts_rows(words: list[str], start: int) -> bool:
                for i in range(start, start + 4))
 
 
-def _numeric(peek: Peek, table: exp.Table, column: str) -> bool:
+def numeric_column(peek: Peek, table: exp.Table, column: str, *, whole: bool = False) -> bool:
+    """Whether most of the first ``SAMPLE_ROWS`` filled cells of ``column`` start with a number
+    (``whole``: are a number, with separators, a currency sign or a % at most: not '4 June 1995')."""
     rows = peek(exp.select(exp.column(column, quoted=True)).from_(table.copy()).limit(SAMPLE_ROWS)
                 .sql(dialect="mysql"))
     cells = [str(r[0]).strip() for r in rows or [] if r and r[0] is not None and str(r[0]).strip()]
-    return bool(cells) and sum(bool(_NUMBER.match(c)) for c in cells) * 2 > len(cells)
+    test = _WHOLE_NUMBER.fullmatch if whole else _NUMBER.match
+    return bool(cells) and sum(bool(test(c)) for c in cells) * 2 > len(cells)
 
 
 def count_for_value(stmt: exp.Expression, question: str, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
@@ -75,7 +79,7 @@ def count_for_value(stmt: exp.Expression, question: str, peek: Peek, schema: dic
     table = tables[0]
     column = _named_after_how_many(question, schema[table.name])
     if column is None or column.lower() in {c.name.lower() for c in stmt.find_all(exp.Column)} \
-            or not _numeric(peek, table, column):
+            or not numeric_column(peek, table, column):
         return None
     fixed = stmt.copy()
     fixed.set("expressions", [exp.column(column, quoted=True)])

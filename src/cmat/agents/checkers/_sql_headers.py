@@ -25,7 +25,6 @@ never reads.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_changes import Peek, count_equal
+from cmat.agents.checkers._sql_counts import numeric_column
 from cmat.agents.checkers._sql_lookup import cells_with_part
 from cmat.agents.checkers._sql_text import word_pattern
 from cmat.errors import CmatError
@@ -103,7 +103,7 @@ def resolved_column(stmt: exp.Expression, name: str, question: str, peek: Peek |
         if similarity is not None:
             options = schema[table.name]
             if _numeric_use(stmt, name) and peek is not None:
-                options = [h for h in options if _numeric_cells(peek, table, h)]
+                options = [h for h in options if numeric_column(peek, table, h, whole=True)]
             header, how = _by_meaning(name, options, [h for h in free if h in options], similarity), "meaning"
     if header is None:
         return None
@@ -152,10 +152,6 @@ def _question_word(name: str, question: str, table: exp.Table, headers: list[str
 
 _NUMERIC_USES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Ordered,
                  exp.GT, exp.GTE, exp.LT, exp.LTE)
-_NUMBER = re.compile(r"[-+]?[$€£]?\d[\d,. ]*%?")
-SAMPLE = 50  # cells read to tell a numeric header
-
-
 def _numeric_use(stmt: exp.Expression, name: str) -> bool:
     """Whether the statement uses column ``name`` as a number: summed, averaged, ranked, ordered,
     in arithmetic or compared by size."""
@@ -168,13 +164,6 @@ def _numeric_use(stmt: exp.Expression, name: str) -> bool:
         if isinstance(parent, _NUMERIC_USES):
             return True
     return False
-
-
-def _numeric_cells(peek: Peek, table: exp.Table, header: str) -> bool:
-    """Whether most of the first ``SAMPLE`` non-empty cells of ``header`` are numbers."""
-    rows = peek(exp.select(exp.column(header, quoted=True)).from_(table.copy()).limit(SAMPLE).sql(dialect="mysql"))
-    cells = [str(r[0]).strip() for r in rows or [] if r and r[0] is not None and str(r[0]).strip()]
-    return bool(cells) and sum(bool(_NUMBER.fullmatch(c)) for c in cells) * 2 > len(cells)
 
 
 def _by_meaning(name: str, headers: list[str], free: list[str], similarity: Similarity) -> str | None:
