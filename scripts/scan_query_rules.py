@@ -29,6 +29,10 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
   question; only names that no header is spelt like (``closest``) count: caught as an unknown
   column and resolved by the headers rule (``_sql_headers``), by a value or by meaning, and its
   repairs judged by rows. The Checker never reads the generator's names;
+* ``asked``: a gold query selecting one column (plain, or its minimum or maximum) with that
+  column replaced by another one of the table (each column the query compares or orders by, and
+  one it does not use): caught by the asked rule (``_sql_asked``) when the question asks for the
+  header by name, and its repairs judged by rows;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -119,6 +123,8 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
             _repair(env, task, counts, "ranking", ("ranking_without_order",), unordered.sql(dialect="mysql"), gold_sql)
         for invented in _invented(gold, task) if corrupt else []:
             _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
+        for reselected in _reselected(gold, task) if corrupt else []:
+            _repair(env, task, counts, "asked", ("asked_not_selected",), reselected, gold_sql)
         for renamed, question in _synonyms(gold, task) if corrupt else []:
             told = Task(task.id, task.env, task.type, {**task.data, "description": question})
             _repair(env, told, counts, "synonym", ("unknown_column",), renamed, gold_sql)
@@ -155,6 +161,28 @@ def _invented(gold: exp.Expression, task: Task) -> list[str]:
         return []
     condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(words[0]))
     return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
+
+
+def _reselected(gold: exp.Expression, task: Task) -> list[str]:
+    """``gold`` (selecting one column, plain or in MIN/MAX) selecting another column instead: each
+    one the query uses elsewhere, and the first one it does not use."""
+    if not isinstance(gold, exp.Select) or len(gold.expressions) != 1:
+        return []
+    projection = gold.expressions[0]
+    inner = projection.this if isinstance(projection, (exp.Min, exp.Max)) else projection
+    if not isinstance(inner, exp.Column):
+        return []
+    used = list(dict.fromkeys(c.name for c in gold.find_all(exp.Column) if c.name != inner.name))
+    free = [c["name"] for c in task.data["table"]["table_info"]["columns"]
+            if c["name"] not in used and c["name"] != inner.name]
+    out = []
+    for other in used + free[:1]:
+        changed = gold.copy()
+        target = changed.expressions[0]
+        target = target.this if isinstance(target, (exp.Min, exp.Max)) else target
+        target.replace(exp.column(other, quoted=True))
+        out.append(changed.sql(dialect="mysql"))
+    return out
 
 
 def _alternatives(header: str) -> list[str]:

@@ -44,17 +44,17 @@ _IS_THE = re.compile(r"[\"'”]?\s+(?:is|was|are|were)\s+(?:the\s+)?")
 _TIMELIKE = re.compile(r"year|date|founded|opened|established|launched|built|born|season|since", re.IGNORECASE)
 
 
-def _ordered(key: exp.Expression, desc: bool) -> exp.Ordered:
+def ordered(key: exp.Expression, desc: bool) -> exp.Ordered:
     """``key DESC`` or ``key ASC`` with MySQL's own NULL order (smallest), written without a CASE."""
     return exp.Ordered(this=key, desc=desc, nulls_first=not desc)
 
 
-def _order(peek: Peek, stmt: exp.Select, column: str, direction: str) -> exp.Expression:
+def order_key(peek: Peek, stmt: exp.Select, column: str, direction: str) -> exp.Expression:
     """`column` as a number (``+ 0``) when text order puts another row first, else as written."""
     plain = exp.column(column, quoted=True)
     numeric = exp.Add(this=exp.column(column, quoted=True), expression=exp.Literal.number(0))
     desc = direction == "DESC"
-    first = [peek(stmt.order_by(_ordered(key.copy(), desc), copy=True).limit(1).sql(dialect="mysql"))
+    first = [peek(stmt.order_by(ordered(key.copy(), desc), copy=True).limit(1).sql(dialect="mysql"))
              for key in (plain, numeric)]
     return plain if first[0] == first[1] else numeric
 
@@ -83,8 +83,8 @@ def ranking_without_order(stmt: exp.Expression, question: str, peek: Peek,
         if rows is None or any(c.start <= match.start() < c.end for c in question_cells(rows, columns, question)):
             continue  # "least concern" is a cell
         direction = TIME.get(word) or SIZE[word]
-        key = _order(peek, stmt, span.column, direction)
-        fixed = stmt.order_by(_ordered(key, direction == "DESC"), copy=True).limit(1)
+        key = order_key(peek, stmt, span.column, direction)
+        fixed = stmt.order_by(ordered(key, direction == "DESC"), copy=True).limit(1)
         written = fixed.args["order"].sql(dialect="mysql")
         feedback = render("rule_sql_ranking", word=word, column=span.column, order=written)
         return Finding("ranking_without_order", feedback, {"name": span.column, "direction": direction,

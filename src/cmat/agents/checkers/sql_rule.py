@@ -28,6 +28,7 @@ from cmat.agents.checkers._sql_answers import (
     grouped_number,
     nothing_found,
 )
+from cmat.agents.checkers._sql_asked import asked_not_selected
 from cmat.agents.checkers._sql_assignments import unasked_assignment, value_not_as_written
 from cmat.agents.checkers._sql_ast import AST_CHECKS, column_feedback, is_mutation, parse_statement
 from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
@@ -119,6 +120,9 @@ class SQLRuleChecker(FindingChecker):
     check_ranking: bool = True
     # An UPDATE sets only what the question asks, in the words it writes (``_sql_assignments``).
     check_assignments: bool = True
+    # A query selects the header the question asks for by name ("What Ship had ...": ``_sql_asked``;
+    # needs ``ctx.peek``).
+    check_asked: bool = True
     # A column the table lacks is read as the header the question means: the one that holds the value
     # it is compared with, or the closest in meaning (``_sql_headers``; MiniLM embeddings).
     check_headers: bool = True
@@ -327,6 +331,8 @@ class SQLRuleChecker(FindingChecker):
             yield count_for_value(stmt, question, peek, ctx.schema)
         if self.check_ranking:
             yield ranking_without_order(stmt, question, peek, ctx.schema)
+        if self.check_asked:
+            yield asked_not_selected(stmt, question, peek, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.
