@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +30,23 @@ def load_script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def query_scan(kind: str, seed: int, n: int = 40) -> Counter[str]:
+    """The counts of ``scripts/scan_query_rules.py`` for one kind of broken query (``--only``) on
+    ``n`` generated crowd-style query tasks of ``seed`` (the gold queries checked too)."""
+    from cmat.envs.dbbench.data import SELECT_TYPES
+    from cmat.tasks import generate_tasks
+
+    scan = load_script("scan_query_rules")
+    counts: Counter[str] = Counter()
+    scan.ONLY[:] = [kind]
+    try:
+        scan.scan(scan._query_tasks(generate_tasks(n, seed=seed, style="crowd", types=list(SELECT_TYPES))),
+                  counts, "gold", corrupt=True)
+    finally:
+        scan.ONLY.clear()
+    return counts
 
 
 def operation(sql: str) -> str:

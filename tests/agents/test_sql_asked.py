@@ -4,10 +4,8 @@ or filtered on ("What Ship had the smallest Crew" answered with the Crew)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
-from checker_helpers import check_sql, heldout_queries, load_script, task_env
+from checker_helpers import check_sql, heldout_queries, query_scan, task_env
 
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_asked import asked_header
@@ -89,17 +87,7 @@ def test_the_switch_turns_the_rule_off() -> None:
 
 def test_scan_asked_rejects_no_gold_query_and_repairs_right() -> None:
     """The scan's `asked` case on generated tasks of a seed no rule was written on."""
-    scan = load_script("scan_query_rules")
-    from cmat.envs.dbbench.data import SELECT_TYPES
-    from cmat.tasks import generate_tasks
-
-    counts: Counter[str] = Counter()
-    scan.ONLY[:] = ["asked"]
-    try:
-        scan.scan(scan._query_tasks(generate_tasks(40, seed=97, style="crowd", types=list(SELECT_TYPES))),
-                  counts, "gold", corrupt=True)
-    finally:
-        scan.ONLY.clear()
+    counts = query_scan("asked", seed=97)
     assert counts["gold.statements"] > 30 and counts["gold.rejected"] == 0
     assert counts["asked.caught"] > 10 and counts["asked.repaired_wrong"] == 0
     assert counts["asked.repaired_right"] == counts["asked.caught"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from checker_helpers import check_sql, load_script, task_env
+from checker_helpers import check_sql, query_scan, task_env
 
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers import _sql_headers as headers
@@ -190,19 +190,7 @@ def test_minilm_reads_the_question_words_of_held_out_failures() -> None:
 def test_scan_synonyms_are_caught_and_mostly_repaired_right() -> None:
     """The scan's `synonym` case on a few generated tasks: every renamed column is caught, and the
     repairs that return the gold rows outnumber the wrong ones many times."""
-    scan = load_script("scan_query_rules")
-    from collections import Counter
-
-    from cmat.envs.dbbench.data import SELECT_TYPES
-    from cmat.tasks import generate_tasks
-
-    counts: Counter[str] = Counter()
-    scan.ONLY[:] = ["synonym"]
-    try:
-        scan.scan(scan._query_tasks(generate_tasks(40, seed=95, style="crowd", types=list(SELECT_TYPES))),
-                  counts, "gold", corrupt=True)
-    finally:
-        scan.ONLY.clear()
+    counts = query_scan("synonym", seed=95)
     assert counts["gold.rejected"] == 0
     assert counts["synonym.cases"] > 20 and counts["synonym.caught"] == counts["synonym.cases"]
     assert counts["synonym.repaired_right"] > 5 * counts["synonym.repaired_wrong"]
