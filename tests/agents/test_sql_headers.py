@@ -142,6 +142,14 @@ def test_a_name_used_as_a_number_is_read_among_numeric_headers_only(fake_meaning
     assert header == "Attendance"
 
 
+def test_a_name_used_as_a_number_with_no_numeric_header_is_not_resolved(fake_meaning) -> None:  # type: ignore[no-untyped-def]
+    fake_meaning({"Opposition": 0.9})
+    entry = _entry("What is the highest Spectators figure?", MATCHES, ["Date", "Opposition"],
+                   [["4 June 1995", "Silverness Rovers"]], f"SELECT `Date` FROM `{MATCHES}`;")
+    rule, header, fixed = _check(entry, f"SELECT MAX(`Spectators`) FROM `{MATCHES}`;")
+    assert (rule, header, fixed) == ("unknown_column", "", "")
+
+
 def test_the_switch_turns_the_resolution_off(fake_meaning) -> None:  # type: ignore[no-untyped-def]
     fake_meaning({"Attendance": 0.9})
     entry = _matches("what is the Spectators of the match on 4 June 1995?", f"SELECT `Date` FROM `{MATCHES}`;")

@@ -170,6 +170,8 @@ def _by_meaning(name: str, headers: list[str], free: list[str], similarity: Simi
     """The header closest to ``name`` in meaning, when it is close, clearly the closest, and one
     the statement does not use yet (else the name may mean something else)."""
     options = [h for h in headers if h]
+    if not options:
+        return None
     scores = list(similarity(name.replace("_", " "), [h.replace("_", " ") for h in options]))
     ranked = sorted(zip(scores, options, strict=True), key=lambda pair: pair[0], reverse=True)
     best, header = ranked[0]
