@@ -93,12 +93,12 @@ def asked_not_selected(stmt: exp.Expression, question: str, peek: Peek,
     span, measured = asked
     fixed = stmt.copy()
     header = exp.column(span.column, quoted=True)
-    if projection is not inner and measured:  # "the smallest pts": MIN(`Pts`)
-        fixed.set("expressions", [projection.__class__(this=header)])
-    else:
+    if projection is inner or not measured:
         fixed.set("expressions", [header])
+    else:  # "the smallest pts": MIN(`Pts`)
+        fixed.set("expressions", [projection.__class__(this=header)])
     if projection is not inner and not measured:  # MIN/MAX of another column: the row that has it
-        if fixed.args.get("order") or fixed.args.get("limit"):
+        if stmt.args.get("order") or stmt.args.get("limit"):
             return None
         desc = isinstance(projection, exp.Max)
         key = order_key(peek, fixed, inner.name, "DESC" if desc else "ASC")
