@@ -26,12 +26,14 @@ where "country" names `Nationality` loosely, asks for no header the rule can rea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
-from cmat.agents.checkers._sql_lookup import MAX_COLUMNS
+from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_mentions import question_cells
 from cmat.agents.checkers._sql_pairing import Span, mentions, norm
 from cmat.agents.checkers._sql_ranking import SIZE, TIME, order_key, ordered
@@ -53,19 +55,23 @@ _AFTER = re.compile(r"[\"'”]?\s+(?:is|are|was|were)\s+(?:the\s+)?(?:" + _SUPER
 _MEASURE = re.compile(r"\b(?!(?:is|are|was|were|the|a|an|all|each|every|its|their|values?|of)\b)\w+")
 
 
-def asked_header(question: str, columns: list[str], rows: list[tuple[object, ...]] | None) -> tuple[Span, bool] | None:
+def asked_header(question: str, columns: list[str],
+                 rows: Callable[[], list[tuple[Any, ...]] | None] | None = None) -> tuple[Span, bool] | None:
     """(the header the question asks for by name, right after its asking words; whether a
     superlative or aggregate word measures it), or None if none (or more than one different
-    header is asked)."""
+    header is asked). ``rows`` reads the table, only when a header is asked, for the cells the
+    question writes (a header's name inside one is not asked)."""
     text = norm(question)
-    cells = question_cells(rows, columns, question) if rows is not None else []
     told = _ANSWER_WITH.search(text)  # "Answer with their country": only what follows names the answer
     asked = []
     for span in mentions(text, columns):
         match = _ASKED.search(text, max(told.start() - 1, 0) if told else 0, span.start)
-        if match and not any(c.start <= span.start < c.end for c in cells):
+        if match:
             measured = bool(_MEASURE.search(match.group("filler"))) or bool(_AFTER.match(text, span.end))
             asked.append((span, measured))
+    table = rows() if asked and rows is not None else None
+    cells = question_cells(table, columns, question) if table is not None else []
+    asked = [(s, m) for s, m in asked if not any(c.start <= s.start < c.end for c in cells)]
     return asked[0] if len({s.column for s, _ in asked}) == 1 else None
 
 
@@ -76,10 +82,10 @@ def asked_not_selected(stmt: exp.Expression, question: str, peek: Peek,
     if not isinstance(stmt, exp.Select) or len(stmt.expressions) != 1 or stmt.args.get("group") \
             or stmt.args.get("joins") or stmt.find(exp.Distinct):
         return None
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+    table = searchable_table(stmt, schema)
+    if table is None:
         return None
-    table, columns = tables[0], schema[tables[0].name]
+    columns = schema[table.name]
     projection = stmt.expressions[0]
     projection = projection.this if isinstance(projection, exp.Alias) else projection
     inner = projection.this if isinstance(projection, (exp.Min, exp.Max)) else projection
@@ -87,7 +93,7 @@ def asked_not_selected(stmt: exp.Expression, question: str, peek: Peek,
         return None
     if re.search(r"\bhow many\b", norm(question)):
         return None  # the counts rule's
-    asked = asked_header(question, columns, table_rows(peek, table, columns, MAX_ROWS))
+    asked = asked_header(question, columns, lambda: table_rows(peek, table, columns, MAX_ROWS))
     if asked is None or asked[0].column.lower() in {c.name.lower() for c in stmt.find_all(exp.Column)}:
         return None
     span, measured = asked

@@ -137,21 +137,16 @@ def unknown_column(stmt: exp.Expression, sql: str, schema: Schema) -> Finding | 
 
 
 def _column_finding(name: str, owners: list[str], known: list[str], *, value_hint: bool = False) -> Finding:
-    feedback = render(
-        "rule_sql_unknown_column",
-        name=name,
-        table=backticked(owners),
-        columns=backticked(known),
-        suggestion=_suggestion(name, known, value_hint=value_hint),
-    )
+    feedback = column_feedback(name, owners, known, suggestion=_suggestion(name, known, value_hint=value_hint))
     return Finding("unknown_column", feedback, {"name": name, "table": owners[0]})
 
 
-def column_feedback(name: str, table: str, known: list[str], meant: str) -> str:
-    """The unknown-column feedback that suggests ``meant`` (a header found another way than by
-    spelling, ``_sql_headers``)."""
-    suggestion = " " + render("rule_sql_suggestion", name=meant)
-    return render("rule_sql_unknown_column", name=name, table=backticked([table]), columns=backticked(known),
+def column_feedback(name: str, owners: list[str], known: list[str], *, meant: str = "", suggestion: str = "") -> str:
+    """The unknown-column feedback: the tables, their columns, and ``suggestion`` or "Did you mean
+    ``meant``?" (a header found another way than by spelling, ``_sql_headers``)."""
+    if meant:
+        suggestion = " " + render("rule_sql_suggestion", name=meant)
+    return render("rule_sql_unknown_column", name=name, table=backticked(owners), columns=backticked(known),
                   suggestion=suggestion)
 
 

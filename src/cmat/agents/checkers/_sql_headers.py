@@ -35,7 +35,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_changes import Peek, count_equal
 from cmat.agents.checkers._sql_counts import numeric_column
-from cmat.agents.checkers._sql_lookup import cells_with_part
+from cmat.agents.checkers._sql_lookup import cells_with_part, searchable_table
 from cmat.agents.checkers._sql_text import word_pattern
 from cmat.errors import CmatError
 
@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 MIN_SIMILARITY = 0.3  # cosine of the name's and the header's embeddings
 MIN_MARGIN = 0.1  # over the next closest header: two near headers are a guess
 MAX_WORDS = 4  # a longer "name" is a phrase or a value, not a header
-MAX_COLUMNS = 40  # a wider table is not searched column by column
 
 # (name, headers) -> one similarity per header
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
@@ -89,10 +88,9 @@ def resolved_column(stmt: exp.Expression, name: str, question: str, peek: Peek |
     """(the statement with ``name`` replaced, the header, "value" or "meaning") for an unknown
     column ``name`` the module doc resolves; None when neither way names one header. The meaning
     is read through :func:`default_similarity`, loaded only when a name gets that far."""
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+    table = searchable_table(stmt, schema)
+    if table is None:
         return None
-    table = tables[0]
     used = {c.name.lower() for c in stmt.find_all(exp.Column)}
     free = [h for h in schema[table.name] if h and h.lower() not in used]
     if not free:

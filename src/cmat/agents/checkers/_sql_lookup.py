@@ -54,6 +54,13 @@ def _bare(text: str) -> str:
     return _PUNCT.sub("", text.lower())
 
 
+def searchable_table(stmt: exp.Expression, schema: dict[str, list[str]]) -> exp.Table | None:
+    """The statement's table, when it names exactly one known table of at most ``MAX_COLUMNS``
+    columns (a join or an unknown name is left to the other rules); else None."""
+    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
+    return tables[0] if len(tables) == 1 and len(schema[tables[0].name]) <= MAX_COLUMNS else None
+
+
 def stored_form(peek: Peek, table: exp.Table, column: str, value: str) -> str | None:
     """The one cell of ``column`` that is ``value`` up to punctuation and spacing, or None."""
     words = [w for w in re.split(r"[\W_]+", value) if w]
@@ -72,10 +79,10 @@ def stored_form(peek: Peek, table: exp.Table, column: str, value: str) -> str | 
 def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, list[str]]) -> Finding | None:
     """The first text condition whose value no row holds in its column and exactly one other
     column holds, as a finding; None when there is none or nothing can be counted."""
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
-        return None  # one known table: a join or an unknown name is left to the other rules
-    table, columns = tables[0], schema[tables[0].name]
+    table = searchable_table(stmt, schema)
+    if table is None:
+        return None
+    columns = schema[table.name]
     used = [c.name.lower() for c in stmt.find_all(exp.Column)]
     for clause in condition_clauses(stmt):
         for node in clause.find_all(exp.EQ):
@@ -166,10 +173,10 @@ def value_part_of_cells(stmt: exp.Expression, peek: Peek, schema: dict[str, list
     """The first `column` = value condition of a query whose value no cell holds whole and the
     cells of exactly one column hold as a word (module doc), as a finding whose repair compares
     with LIKE; None when there is none or nothing can be read."""
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if not isinstance(stmt, exp.Select) or len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+    table = searchable_table(stmt, schema)
+    if not isinstance(stmt, exp.Select) or table is None:
         return None
-    table, columns = tables[0], schema[tables[0].name]
+    columns = schema[table.name]
     for clause in condition_clauses(stmt):
         for node in clause.find_all(exp.EQ):
             column, literal = node.args.get("this"), node.args.get("expression")

@@ -35,7 +35,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_ast import condition_clauses
 from cmat.agents.checkers._sql_changes import Peek, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
-from cmat.agents.checkers._sql_lookup import MAX_COLUMNS
+from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_numbers import shaped_as_answer
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_text import Finding, word_pattern
@@ -102,10 +102,10 @@ def value_not_used(stmt: exp.Expression, question: str, peek: Peek, schema: dict
     None when it uses them all, or for anything but a SELECT with conditions or shaped as an answer."""
     if not isinstance(stmt, exp.Select) or not (condition_clauses(stmt) or shaped_as_answer(stmt)):
         return None
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+    table = searchable_table(stmt, schema)
+    if table is None:
         return None
-    table, columns = tables[0], schema[tables[0].name]
+    columns = schema[table.name]
     rows = table_rows(peek, table, columns, MAX_ROWS)
     if rows is None:
         return None

@@ -25,7 +25,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
-from cmat.agents.checkers._sql_lookup import MAX_COLUMNS
+from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_mentions import question_cells
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_text import Finding
@@ -66,10 +66,10 @@ def ranking_without_order(stmt: exp.Expression, question: str, peek: Peek,
     if not isinstance(stmt, exp.Select) or any(stmt.args.get(k) for k in ("order", "group", "limit", "joins")) \
             or stmt.find(exp.AggFunc) or stmt.find(exp.Distinct):
         return None
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS:
+    table = searchable_table(stmt, schema)
+    if table is None:
         return None
-    table, columns = tables[0], schema[tables[0].name]
+    columns = schema[table.name]
     text = norm(question)
     spans = mentions(text, columns)
     for match in _WORD.finditer(text):

@@ -34,7 +34,7 @@ from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
-from cmat.agents.checkers._sql_lookup import MAX_COLUMNS, cells_with_part, stored_form
+from cmat.agents.checkers._sql_lookup import cells_with_part, searchable_table, stored_form
 from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_record import stated_record
@@ -118,11 +118,10 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
     if not isinstance(stmt, exp.Select):
         return None
     where = stmt.args.get("where")
-    tables = [t for t in stmt.find_all(exp.Table) if t.name in schema]
-    if not isinstance(where, exp.Where) or len(tables) != 1 or len(schema[tables[0].name]) > MAX_COLUMNS \
-            or stmt.args.get("joins"):
+    table = searchable_table(stmt, schema)
+    if not isinstance(where, exp.Where) or table is None or stmt.args.get("joins"):
         return None
-    table, columns = tables[0], schema[tables[0].name]
+    columns = schema[table.name]
     rows: list[tuple[Any, ...]] | None = None
     cells: list[Mention] = []
     paired: set[str] = set()

@@ -310,7 +310,7 @@ class SQLRuleChecker(FindingChecker):
         if resolved is None:
             return found
         fixed, header, how = resolved
-        feedback = column_feedback(name, str(found.details["table"]), known, header)
+        feedback = column_feedback(name, [str(found.details["table"])], known, meant=header)
         return Finding(found.rule, feedback, {**found.details, "fixed": fixed, "repairable": True,
                                               "header": header, "resolved_by": how})
 
