@@ -33,6 +33,13 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
   column replaced by another one of the table (each column the query compares or orders by, and
   one it does not use): caught by the asked rule (``_sql_asked``) when the question asks for the
   header by name, and its repairs judged by rows;
+* ``bound``: a gold query of a question that states no number, with one more condition on a
+  numeric column it uses, `column` < 0 and `column` > 100 (the bounds a small model invents):
+  caught by the bounds rule (``_sql_bounds``), which leaves it out, and its repairs judged by rows;
+* ``entity``: a gold ranking query (one column, ORDER BY another, LIMIT 1) that selects the column
+  it orders on instead, and the same as the MIN or MAX of that column without ORDER BY: caught by
+  the entity rule (``_sql_entity``), or by the asked rule when the question names the answer's
+  header, and their repairs judged by rows;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -125,6 +132,10 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
             _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
         for reselected in _reselected(gold, task) if corrupt else []:
             _repair(env, task, counts, "asked", ("asked_not_selected",), reselected, gold_sql)
+        for bounded in _bounded(gold, task) if corrupt else []:
+            _repair(env, task, counts, "bound", ("invented_bound",), bounded, gold_sql)
+        for measure in _measures(gold) if corrupt else []:
+            _repair(env, task, counts, "entity", ("ranked_column_selected", "asked_not_selected"), measure, gold_sql)
         for renamed, question in _synonyms(gold, task) if corrupt else []:
             told = Task(task.id, task.env, task.type, {**task.data, "description": question})
             _repair(env, told, counts, "synonym", ("unknown_column",), renamed, gold_sql)
@@ -161,6 +172,43 @@ def _invented(gold: exp.Expression, task: Task) -> list[str]:
         return []
     condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(words[0]))
     return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
+
+
+def _bounded(gold: exp.Expression, task: Task) -> list[str]:
+    """``gold`` with `column` < 0, and apart `column` > 100, added, for the first column it uses
+    whose cells are numbers, when the question writes no digit."""
+    if not isinstance(gold, exp.Select) or re.search(r"\d", str(task.data["description"])):
+        return []
+    info = task.data["table"]["table_info"]
+    names = [c["name"] for c in info["columns"]]
+    used = [c.name for c in gold.find_all(exp.Column) if c.name in names]
+    numeric = [n for n in dict.fromkeys(used)
+               if all(re.fullmatch(r"-?\d+(?:\.\d+)?", str(row[names.index(n)])) for row in info["rows"])]
+    if not numeric:
+        return []
+    column = exp.column(numeric[0], quoted=True)
+    bounds = (exp.LT(this=column, expression=exp.Literal.number(0)),
+              exp.GT(this=column.copy(), expression=exp.Literal.number(100)))
+    return [gold.where(bound, append=True, copy=True).sql(dialect="mysql") for bound in bounds]
+
+
+def _measures(gold: exp.Expression) -> list[str]:
+    """``gold`` (one column, ORDER BY another, LIMIT 1) selecting the column it orders on, and its
+    MIN or MAX without ORDER BY and LIMIT."""
+    order = gold.args.get("order") if isinstance(gold, exp.Select) else None
+    if order is None or not gold.args.get("limit") or len(gold.expressions) != 1 or len(order.expressions) != 1:
+        return []
+    keys = list(order.expressions[0].this.find_all(exp.Column))
+    if len(keys) != 1 or not isinstance(gold.expressions[0], exp.Column) or gold.expressions[0].name == keys[0].name:
+        return []
+    measure = exp.column(keys[0].name, quoted=True)
+    selected = gold.copy()
+    selected.set("expressions", [measure])
+    extreme = gold.copy()
+    extreme.set("expressions", [(exp.Max if order.expressions[0].args.get("desc") else exp.Min)(this=measure.copy())])
+    extreme.set("order", None)
+    extreme.set("limit", None)
+    return [selected.sql(dialect="mysql"), extreme.sql(dialect="mysql")]
 
 
 def _reselected(gold: exp.Expression, task: Task) -> list[str]:

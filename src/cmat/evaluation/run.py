@@ -90,9 +90,9 @@ class EvalConfig:
     revisions: int = field(default=2, metadata={"help": "revisions per step after a Checker rejection"})
     checker_off: str = field(
         default="",
-        metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, asked, assignments, changes, "
-                          "counts, headers, inserts, locate, lookup, mentions, numbers, operators, pairing, ranking, "
-                          "record, repeats, sets, unmatched, values; os: repeats); for ablations"},
+        metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, asked, assignments, bounds, "
+                          "changes, counts, entity, headers, inserts, locate, lookup, mentions, numbers, operators, "
+                          "pairing, ranking, record, repeats, sets, unmatched, values; os: repeats); for ablations"},
     )
     repair: bool = field(
         default=False,

@@ -112,6 +112,13 @@ def resolved_column(stmt: exp.Expression, name: str, question: str, peek: Peek |
     return fixed.sql(dialect="mysql") + ";", header, how
 
 
+def header_by_meaning(name: str, headers: list[str], free: list[str]) -> str | None:
+    """The header of ``headers`` closest to ``name`` in meaning, when it is close, clearly the
+    closest and in ``free`` (``_by_meaning`` through :func:`default_similarity`); None without the model."""
+    similarity = default_similarity()
+    return _by_meaning(name, headers, free, similarity) if similarity is not None else None
+
+
 def _by_value(stmt: exp.Expression, name: str, table: exp.Table, free: list[str], peek: Peek | None) -> str | None:
     """The one free header that holds a text value the statement compares ``name`` with."""
     if peek is None:

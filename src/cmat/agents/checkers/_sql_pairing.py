@@ -65,12 +65,16 @@ def without_table(question: str, table: str) -> str:
 
 def mentions(question: str, columns: list[str]) -> list[Span]:
     """Where the question names a header: whole words, longest names first, no overlaps; a
-    header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`). A
+    header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`; "Nat"
+    is `Nat.`). A
     header of one character ('L', '#') is named only right before ":" or "=" ("l = '3'")."""
     names: list[tuple[str, str, bool]] = []
     for column in columns:
         full = norm(column).strip()
-        for form in dict.fromkeys((full, norm(_PAREN.sub("", column)).strip())):
+        bare = norm(_PAREN.sub("", column)).strip()
+        # "Nat" names `Nat.`, "Pos" `Pos.`; "No" is no short form of `No.`: a word of questions
+        cut = [f.rstrip(".") for f in (full, bare) if f.endswith(".") and len(f.rstrip(".")) >= 3]
+        for form in dict.fromkeys((full, bare, *cut)):
             if form:
                 names.append((form, column, form == full))
     taken: list[Span] = []

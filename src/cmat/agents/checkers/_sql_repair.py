@@ -36,7 +36,8 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "count_for_value", "columns_swapped", "value_not_as_stated", "insert_value_count",
                  "value_part_of_cells", "unmatched_condition", "ranking_without_order",
                  "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing",
-                 "asked_not_selected")
+                 "asked_not_selected", "invented_bound",
+                 "ranked_column_selected")
 
 
 def _ident(name: str) -> str:

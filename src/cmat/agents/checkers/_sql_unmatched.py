@@ -48,14 +48,14 @@ _VALUE_AFTER = re.compile(r"\s*(?:(?:is|was|are|were|of|equals?|being|=|:)\s+\S|
                           r"below|more|less|higher|lower|greater|smaller|larger|fewer|at least|at most)\b|[<>=\d\"'])")
 
 
-def _conjuncts(where: exp.Expression) -> list[exp.Expression]:
+def conjuncts(where: exp.Expression) -> list[exp.Expression]:
     """The conditions that ``where`` joins with AND at its top level, parentheses unwrapped."""
     node = where
     while isinstance(node, exp.Paren):
         node = node.this
     if isinstance(node, exp.And):
         parts = [node.args["this"], node.args["expression"]]
-        return [c for part in parts for c in _conjuncts(part)]
+        return [c for part in parts for c in conjuncts(part)]
     return [node]
 
 
@@ -96,13 +96,13 @@ def _writes_a_cell(question: str, rows: list[tuple[Any, ...]], j: int) -> bool:
     return any(c and word_pattern(c).search(text) for c in cells)
 
 
-def _without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
+def without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
     """A copy of ``stmt`` with the top-level AND condition ``node`` left out (and the WHERE clause
     with it when it was the only one)."""
     fixed = stmt.copy()
     where = fixed.args["where"]
-    kept = [c for c in _conjuncts(where.this) if c != node]
-    if len(kept) == len(_conjuncts(where.this)):
+    kept = [c for c in conjuncts(where.this) if c != node]
+    if len(kept) == len(conjuncts(where.this)):
         return fixed
     if not kept:
         fixed.set("where", None)
@@ -125,7 +125,7 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
     rows: list[tuple[Any, ...]] | None = None
     cells: list[Mention] = []
     paired: set[str] = set()
-    for node in _conjuncts(where.this):
+    for node in conjuncts(where.this):
         column, literal = node.args.get("this"), node.args.get("expression")
         if not isinstance(node, exp.EQ) or not isinstance(column, exp.Column) \
                 or not isinstance(literal, exp.Literal) or column.name not in columns:
@@ -164,5 +164,5 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
             continue  # a column the question gives a value is meant: its value is the other rules' to fix
         feedback = render("rule_sql_unmatched_invented", table=table.name, value=clip(value, 80), column=column.name)
         return Finding("unmatched_condition", feedback,
-                       {**details, "fixed": _without(stmt, node).sql(dialect="mysql") + ";"})
+                       {**details, "fixed": without(stmt, node).sql(dialect="mysql") + ";"})
     return None

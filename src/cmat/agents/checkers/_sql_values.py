@@ -37,15 +37,15 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _as_number(text: str) -> float | None:
+def as_number(text: str) -> float | None:
     try:
         return float(text.replace(",", ""))
     except ValueError:
         return None
 
 
-def _question_numbers(question: str) -> set[float]:
-    numbers = {n for n in (_as_number(m.group(0)) for m in _NUMBER.finditer(question)) if n is not None}
+def question_numbers(question: str) -> set[float]:
+    numbers = {n for n in (as_number(m.group(0)) for m in _NUMBER.finditer(question)) if n is not None}
     words = re.findall(r"[a-z]+", question.lower())
     return numbers | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
 
@@ -65,7 +65,7 @@ def _in_question(literal: exp.Literal, text: str, numbers: set[float]) -> bool:
     value = literal.this.strip()
     if literal.is_string and isinstance(literal.parent, (exp.Like, exp.ILike)):
         value = value.strip("%_").replace("%", " ").replace("_", " ").strip()
-    number = _as_number(value) if value else None
+    number = as_number(value) if value else None
     if number is not None and (number in _FREE_NUMBERS or number in numbers):
         return True
     return not value or _norm(value) in text
@@ -75,7 +75,7 @@ def value_not_in_question(stmt: exp.Expression, question: str) -> Finding | None
     """The first value of ``stmt`` that ``question`` does not state, as a finding; None if all are there."""
     if not question.strip():
         return None
-    text, numbers = _norm(question), _question_numbers(question)
+    text, numbers = _norm(question), question_numbers(question)
     for literal in _value_literals(stmt):
         if not _in_question(literal, text, numbers):
             value = literal.this

@@ -31,9 +31,11 @@ from cmat.agents.checkers._sql_answers import (
 from cmat.agents.checkers._sql_asked import asked_not_selected
 from cmat.agents.checkers._sql_assignments import unasked_assignment, value_not_as_written
 from cmat.agents.checkers._sql_ast import AST_CHECKS, column_feedback, is_mutation, parse_statement
+from cmat.agents.checkers._sql_bounds import invented_bound
 from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
+from cmat.agents.checkers._sql_entity import ranked_column_selected
 from cmat.agents.checkers._sql_headers import resolved_column
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
 from cmat.agents.checkers._sql_locate import locate_row, located_statement
@@ -126,6 +128,12 @@ class SQLRuleChecker(FindingChecker):
     # A column the table lacks is read as the header the question means: the one that holds the value
     # it is compared with, or the closest in meaning (``_sql_headers``; MiniLM embeddings).
     check_headers: bool = True
+    # A query's numeric bound is left out when the question states no number ("which has the lowest
+    # Height_(m)" with `Height_(m)` < 100: ``_sql_bounds``).
+    check_bounds: bool = True
+    # "which one has the least Crew" is answered by the row's name, not by the ranked measure
+    # (``_sql_entity``; needs ``ctx.peek``).
+    check_entity: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -235,6 +243,9 @@ class SQLRuleChecker(FindingChecker):
         if self.check_locate and ctx.peek is not None:
             # first: it replaces the condition that the values, pairing and comparison rules check
             yield locate_row(stmt, question, ctx.peek, ctx.schema)
+        if self.check_bounds and ctx.task.type not in MUTATION_TYPES:
+            # before the values rule, which rejects an unstated number other than 0 and 1 without a repair
+            yield invented_bound(stmt, question, ctx.schema)
         if self.check_unmatched and ctx.peek is not None and ctx.task.type not in MUTATION_TYPES:
             # before the values rule, which rejects an invented value without a repair
             yield unmatched_condition(stmt, question, ctx.peek, ctx.schema)
@@ -333,6 +344,8 @@ class SQLRuleChecker(FindingChecker):
             yield ranking_without_order(stmt, question, peek, ctx.schema)
         if self.check_asked:
             yield asked_not_selected(stmt, question, peek, ctx.schema)
+        if self.check_entity:  # after the asked rule, which reads a header the question names
+            yield ranked_column_selected(stmt, question, peek, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.
