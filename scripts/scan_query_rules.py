@@ -40,6 +40,9 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
   it orders on instead, and the same as the MIN or MAX of that column without ORDER BY: caught by
   the entity rule (``_sql_entity``), or by the asked rule when the question names the answer's
   header, and their repairs judged by rows;
+* ``tally``: a gold query that counts rows (``COUNT``) summing a column instead, each numeric
+  column it uses and its first column: caught by the tally rule (``_sql_tally``) when the question
+  asks for the number of a row of the table, and its repairs judged by rows;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -123,23 +126,29 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
                 _repair(env, task, counts, "part", PART_RULES, cut.sql(dialect="mysql"), gold_sql)
             for bad in _unmatched_values(gold, index, task):
                 _repair(env, task, counts, "unmatched", ("unmatched_condition",), bad, gold_sql)
-        if corrupt and isinstance(gold, exp.Select) and gold.args.get("order") and gold.args.get("limit"):
-            unordered = gold.copy()
-            unordered.set("order", None)
-            unordered.set("limit", None)
-            _repair(env, task, counts, "ranking", ("ranking_without_order",), unordered.sql(dialect="mysql"), gold_sql)
-        for invented in _invented(gold, task) if corrupt else []:
-            _repair(env, task, counts, "invented", ("unmatched_condition",), invented, gold_sql)
-        for reselected in _reselected(gold, task) if corrupt else []:
-            _repair(env, task, counts, "asked", ("asked_not_selected",), reselected, gold_sql)
-        for bounded in _bounded(gold, task) if corrupt else []:
-            _repair(env, task, counts, "bound", ("invented_bound",), bounded, gold_sql)
-        for measure in _measures(gold) if corrupt else []:
-            _repair(env, task, counts, "entity", ("ranked_column_selected", "asked_not_selected"), measure, gold_sql)
+        for name, rules, broken in _reshaped(gold, task) if corrupt else []:
+            _repair(env, task, counts, name, rules, broken, gold_sql)
         for renamed, question in _synonyms(gold, task) if corrupt else []:
             told = Task(task.id, task.env, task.type, {**task.data, "description": question})
             _repair(env, told, counts, "synonym", ("unknown_column",), renamed, gold_sql)
         env.close()
+
+
+def _reshaped(gold: exp.Expression, task: Task) -> list[tuple[str, tuple[str, ...], str]]:
+    """(kind, the rules that catch it, the broken query) for the kinds that reshape ``gold`` as a
+    whole: ranking, invented, asked, bound, entity and tally."""
+    out: list[tuple[str, tuple[str, ...], str]] = []
+    if isinstance(gold, exp.Select) and gold.args.get("order") and gold.args.get("limit"):
+        unordered = gold.copy()
+        unordered.set("order", None)
+        unordered.set("limit", None)
+        out.append(("ranking", ("ranking_without_order",), unordered.sql(dialect="mysql")))
+    out += [("invented", ("unmatched_condition",), sql) for sql in _invented(gold, task)]
+    out += [("asked", ("asked_not_selected",), sql) for sql in _reselected(gold, task)]
+    out += [("bound", ("invented_bound",), sql) for sql in _bounded(gold, task)]
+    out += [("entity", ("ranked_column_selected", "asked_not_selected"), sql) for sql in _measures(gold)]
+    out += [("tally", ("sum_for_count",), sql) for sql in _summed(gold, task)]
+    return out
 
 
 def _name_words(task: Task) -> list[str]:
@@ -209,6 +218,24 @@ def _measures(gold: exp.Expression) -> list[str]:
     extreme.set("order", None)
     extreme.set("limit", None)
     return [selected.sql(dialect="mysql"), extreme.sql(dialect="mysql")]
+
+
+def _summed(gold: exp.Expression, task: Task) -> list[str]:
+    """``gold`` (``SELECT COUNT(...)`` alone) summing a column instead: each column it uses whose
+    cells are numbers, and the table's first column."""
+    if not isinstance(gold, exp.Select) or len(gold.expressions) != 1 or not isinstance(gold.expressions[0], exp.Count):
+        return []
+    info = task.data["table"]["table_info"]
+    names = [c["name"] for c in info["columns"]]
+    used = [c.name for c in gold.find_all(exp.Column) if c.name in names]
+    numeric = [n for n in dict.fromkeys(used)
+               if all(re.fullmatch(r"-?\d+(?:\.\d+)?", str(row[names.index(n)])) for row in info["rows"])]
+    out = []
+    for name in dict.fromkeys([*numeric, names[0]]):
+        summed = gold.copy()
+        summed.set("expressions", [exp.Sum(this=exp.column(name, quoted=True))])
+        out.append(summed.sql(dialect="mysql"))
+    return out
 
 
 def _reselected(gold: exp.Expression, task: Task) -> list[str]:

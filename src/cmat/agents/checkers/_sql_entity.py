@@ -74,7 +74,7 @@ def _asked_thing(question: str) -> str | None:
     return None
 
 
-def _forms(thing: str) -> set[str]:
+def forms(thing: str) -> set[str]:
     """``thing`` and its singulars ("ships": "ship"; "classes": "class")."""
     return {thing, re.sub(r"(?<=[^s])s$", "", thing), re.sub(r"es$", "", thing)} - {""}
 
@@ -85,17 +85,17 @@ def _named_header(thing: str, columns: list[str]) -> str | None:
     named = []
     for column in columns:
         name = " ".join(norm(_PAREN.sub(" ", column)).split())
-        if any(name == f or name.startswith(f + " ") for f in _forms(thing)):
+        if any(name == f or name.startswith(f + " ") for f in forms(thing)):
             named.append(column)
     return named[0] if len(named) == 1 else None
 
 
-def _row_of_table(thing: str, table: str) -> bool:
+def row_of_table(thing: str, table: str) -> bool:
     """Whether ``thing`` is a row of the table: "one", or a word of its name ("museum" of "List of
     museums in ...")."""
     name = " ".join(norm(table).split())
     return thing == "one" or any(word_pattern(f).search(name) or word_pattern(f + "s").search(name)
-                                 for f in _forms(thing))
+                                 for f in forms(thing))
 
 
 def _key_column(columns: list[str], rows: list[tuple[Any, ...]], skip: set[str]) -> str | None:
@@ -152,7 +152,7 @@ def ranked_column_selected(stmt: exp.Expression, question: str, peek: Peek,
     if header is None:
         rows = table_rows(peek, table, columns, MAX_ROWS)
         header = _key_column(columns, rows, skip) if rows else None
-        if header is not None and not _row_of_table(thing, table.name) \
+        if header is not None and not row_of_table(thing, table.name) \
                 and header_by_meaning(thing, columns, [c for c in columns if c.lower() not in skip]) != header:
             return None  # "which building" for a key `Name` closest to `Architect`: no telling
     if header is None:

@@ -51,6 +51,7 @@ from cmat.agents.checkers._sql_ranking import ranking_without_order
 from cmat.agents.checkers._sql_record import rebuilt_insert, record_insert, record_mismatch
 from cmat.agents.checkers._sql_repair import escape_apostrophes, repair, replace_answer, replace_sql
 from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quoted, value_not_set
+from cmat.agents.checkers._sql_tally import sum_for_count
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segments
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
 from cmat.agents.checkers._sql_values import value_not_in_question
@@ -111,7 +112,8 @@ class SQLRuleChecker(FindingChecker):
     check_sets: bool = True
     # A query uses every value of the table the question names (``_sql_mentions``; needs ``ctx.peek``).
     check_mentions: bool = True
-    # "How many floors ..." selects a numeric header's value, it does not count rows (``_sql_counts``).
+    # "How many floors ..." selects a numeric header's value, it does not count rows (``_sql_counts``);
+    # "the total number of rivers" counts rows, it does not sum a column (``_sql_tally``).
     check_counts: bool = True
     # An INSERT writes the values the question states next to their headers (``_sql_record``).
     check_record: bool = True
@@ -340,6 +342,7 @@ class SQLRuleChecker(FindingChecker):
             yield value_not_used(stmt, question, peek, ctx.schema)
         if self.check_counts:
             yield count_for_value(stmt, question, peek, ctx.schema)
+            yield sum_for_count(stmt, question, peek, ctx.schema)
         if self.check_ranking:
             yield ranking_without_order(stmt, question, peek, ctx.schema)
         if self.check_asked:
