@@ -6,8 +6,11 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
 (never evaluation data) and reports, as one JSON object:
 
 * ``gold``: gold statements the full rule Checker rejects (every rule on; should be 0), out of all;
-* ``inserts``: a gold UPDATE written as an INSERT of the record it changes: caught by the inserts
-  rule, and its repairs judged right or wrong by the environment;
+* ``inserts``: a gold UPDATE written as an INSERT of the record it changes: caught by the kind rule
+  (``_sql_update``) or the inserts rule, and its repairs judged right or wrong by the environment;
+* ``kind``: a gold UPDATE written as the INSERT a small model writes for it (the table's first
+  columns, the UPDATE's values shuffled into them): caught by the kind rule (``_sql_update``),
+  which writes the UPDATE from the question, right or wrong;
 * ``locate``: a gold UPDATE/DELETE whose condition is replaced by one on a random column with a
   value no row holds: repaired by the locate rule, right or wrong;
 * ``no_where``: a gold UPDATE/DELETE with its WHERE clause left out: given the condition on the
@@ -80,7 +83,7 @@ def _judged(entry: dict[str, Any], reply: str) -> bool:
     return correct
 
 
-def _try(counts: Counter[str], name: str, rule: str, entry: dict[str, Any], env: DBBenchEnv,
+def _try(counts: Counter[str], name: str, rule: str | tuple[str, ...], entry: dict[str, Any], env: DBBenchEnv,
          task: Task, bad: exp.Expression | str | None) -> None:
     if bad is None:
         return
@@ -90,7 +93,8 @@ def _try(counts: Counter[str], name: str, rule: str, entry: dict[str, Any], env:
                        env.dry_run, env.peek)
     counts[f"{name}.cases"] += 1
     finding = CHECKER.find(ctx)
-    if finding is None or (finding.rule != rule and not (rule == "whole_record" and finding.details.get(rule))):
+    rules = rule if isinstance(rule, tuple) else (rule,)
+    if finding is None or (finding.rule not in rules and not (rule == "whole_record" and finding.details.get(rule))):
         return
     counts[f"{name}.caught"] += 1
     fixed = CHECKER.revise(ctx, finding)
@@ -121,7 +125,10 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
         columns = env.schema()[entry["table"]["table_name"]]
         if isinstance(gold, (exp.Update, exp.Delete)):
             if isinstance(gold, exp.Update):
-                _try(counts, "inserts", "insert_existing_row", entry, env, task, _insert_for_update(gold_sql))
+                _try(counts, "inserts", ("insert_for_update", "insert_existing_row"), entry, env, task,
+                     _insert_for_update(gold_sql))
+                _try(counts, "kind", "insert_for_update", entry, env, task,
+                     _garbled_insert(gold, columns, random.Random("kind " + entry["description"])))
             located = gold.copy()
             located.set("where", exp.Where(this=exp.EQ(this=exp.column(rng.choice(columns), quoted=True),
                                                        expression=exp.Literal.string("no such value"))))
@@ -161,6 +168,19 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
             _try(counts, "insert_pairing", "insert_value_on_other_column", entry, env, task, listed)
             _scan_record(counts, rng, entry, env, task, gold, columns)
         env.close()
+
+
+def _garbled_insert(gold: exp.Update, columns: list[str], rng: random.Random) -> exp.Insert | None:
+    """An INSERT a small model writes for an UPDATE task: the table's first columns listed, with
+    the gold UPDATE's values (the condition's and the new ones) shuffled into them."""
+    values = [e.expression for e in gold.find_all(exp.EQ) if isinstance(e.expression, exp.Literal)]
+    if not values or len(values) > len(columns):
+        return None
+    rng.shuffle(values)
+    listed = exp.Schema(this=gold.this.copy(), expressions=[exp.to_identifier(c, quoted=True)
+                                                            for c in columns[: len(values)]])
+    return exp.Insert(this=listed, expression=exp.Values(expressions=[exp.Tuple(expressions=[
+        v.copy() for v in values])]))
 
 
 def _scan_unasked(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,

@@ -18,7 +18,9 @@ from cmat.tasks import generate_tasks
 from cmat.tasks.corrections import _insert_for_update
 from cmat.tasks.gold import gold_replies
 
-FULL = SQLRuleChecker()
+# The inserts rule on its own: in a task of type UPDATE the kind rule (``_sql_update``, its own tests)
+# rejects any INSERT first and falls back to this rule's repair when it cannot read the UPDATE.
+FULL = SQLRuleChecker(check_kind=False)
 TABLE = "Nation Scores Table"
 JAPAN = f"INSERT INTO `{TABLE}` (`Nation`, `E Score`, `Total`) VALUES ('{{}}', '7.400', '22.950');"
 
@@ -68,7 +70,7 @@ def test_no_finding_for_a_new_record_an_insert_question_or_without_a_peek(scores
     added = "Add a new row for Japan with an E Score of 7.400 and a total of 22.950 to the score table."
     assert FULL.verify(_ctx(task, env, JAPAN.format("Japan"), question=added)).approve
     # switched off, or nothing to count with
-    assert SQLRuleChecker(check_inserts=False).verify(_ctx(task, env, JAPAN.format("Japan"))).approve
+    assert SQLRuleChecker(check_inserts=False, check_kind=False).verify(_ctx(task, env, JAPAN.format("Japan"))).approve
     assert FULL.verify(_ctx(task, env, JAPAN.format("Japan"), peek=False)).approve
 
 

@@ -38,7 +38,8 @@ def _entry(question: str, kind: str = "UPDATE") -> dict[str, Any]:
 
 class Episode:
     def __init__(self, question: str) -> None:
-        self.task = Task("0", "dbbench", "UPDATE", _entry(question))
+        kind = "INSERT" if question.lower().startswith("insert") else "UPDATE"
+        self.task = Task("0", "dbbench", kind, {**_entry(question), "type": [kind]})
         self.env = DBBenchEnv()
         self.env.reset(self.task)
 

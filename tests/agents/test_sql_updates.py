@@ -16,6 +16,7 @@ from cmat.agents.checkers import SQLRuleChecker
 from cmat.tasks import generate_tasks
 
 FULL = SQLRuleChecker()
+INSERTS = SQLRuleChecker(check_kind=False)  # the inserts rule on its own: the kind rule comes first
 
 
 @pytest.fixture(scope="module")
@@ -110,12 +111,14 @@ def test_an_insert_for_a_change_of_every_row_of_a_group_becomes_that_update(
     'Eskthorpe'"), answered with an INSERT: the UPDATE of the group sets only the value the
     question names a header next to."""
     for episode, env in task_env(_entry(updates, 7200, task)):
-        finding, fixed = check_sql(episode, env, sql, FULL)
+        finding, fixed = check_sql(episode, env, sql, INSERTS)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert fixed == episode.data["label"][0]  # type: ignore[index]
         assert judged(episode, fixed)
-        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_inserts=False))
+        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_inserts=False, check_kind=False))
         assert off is None or off.rule != "insert_existing_row"
+        kind, written = check_sql(episode, env, sql, FULL)  # the kind rule reads the UPDATE from the question
+        assert kind is not None and kind.rule == "insert_for_update" and judged(episode, written)
 
 
 def test_an_insert_whose_value_a_group_holds_is_left_alone_without_every_all_or_each(
@@ -125,7 +128,7 @@ def test_an_insert_whose_value_a_group_holds_is_left_alone_without_every_all_or_
     entry["description"] = "A ship for Ship type of Trawler should get 1888 as its Launched; update the table"
     for episode, env in task_env(entry):
         finding, _ = check_sql(episode, env, "INSERT INTO `Vessels registered in Froststead (2022)` (`Name`, "
-                                             "`Ship type`, `Launched`) VALUES ('Trawler', 'Trawler', '1888');", FULL)
+                                             "`Ship type`, `Launched`) VALUES ('Trawler', 'Trawler', '1888');", INSERTS)
         assert finding is None or finding.rule != "insert_existing_row"
 
 
@@ -218,9 +221,11 @@ def test_a_quoted_value_before_as_its_and_a_value_copied_twice_still_make_the_up
     publisher": the closing quote is no word between a value and its header) and 43 ('27,934'
     written in two columns of the INSERT is one value to set), measured there before these fixes."""
     for episode, env in task_env(_entry(updates, 7800, task)):
-        finding, fixed = check_sql(episode, env, sql, FULL)
+        finding, fixed = check_sql(episode, env, sql, INSERTS)
         assert finding is not None and finding.rule == "insert_existing_row" and finding.details["repairable"]
         assert judged(episode, fixed)
+        kind, written = check_sql(episode, env, sql, FULL)
+        assert kind is not None and kind.rule == "insert_for_update" and judged(episode, written)
 
 
 def test_a_value_the_question_sets_is_no_key_of_the_row_to_change() -> None:
@@ -239,11 +244,13 @@ def test_a_value_the_question_sets_is_no_key_of_the_row_to_change() -> None:
     sql = (f"INSERT INTO `{table}` (`Incumbent?`, `Affiliation`, `Ward`) "
            "VALUES ('No', 'Progressive Alliance', 'Ravenstead');")
     for task, env in task_env(entry):
-        finding, _ = check_sql(task, env, sql, FULL)
+        finding, _ = check_sql(task, env, sql, INSERTS)
         assert finding is None or finding.rule != "insert_existing_row", finding
+        kind, written = check_sql(task, env, sql, FULL)  # rejected; no repair: 'No' is too short to name a group
+        assert kind is not None and kind.rule == "insert_for_update" and not written
         # the same INSERT for a question that names 'Ravenstead' as the row, not as its new ward, is repaired
         task.data["description"] = "For the row of Ravenstead, set affiliation to 'Progressive Alliance'."
-        finding, fixed = check_sql(task, env, sql, FULL)
+        finding, fixed = check_sql(task, env, sql, INSERTS)
         assert finding is not None and finding.rule == "insert_existing_row", finding
         assert "WHERE `Ward` = 'Ravenstead'" in fixed
 

@@ -91,8 +91,9 @@ class EvalConfig:
     checker_off: str = field(
         default="",
         metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, asked, assignments, bounds, "
-                          "changes, counts, entity, headers, inserts, locate, lookup, mentions, numbers, operators, "
-                          "pairing, ranking, record, repeats, sets, unmatched, values; os: repeats); for ablations"},
+                          "changes, counts, entity, headers, inserts, kind, locate, lookup, mentions, numbers, "
+                          "operators, pairing, ranking, record, repeats, sets, unmatched, values; os: repeats); "
+                          "for ablations"},
     )
     repair: bool = field(
         default=False,

@@ -37,7 +37,8 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "value_part_of_cells", "unmatched_condition", "ranking_without_order",
                  "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing",
                  "asked_not_selected", "invented_bound",
-                 "ranked_column_selected", "sum_for_count")
+                 "ranked_column_selected", "sum_for_count",
+                 "insert_for_update")
 
 
 def _ident(name: str) -> str:

@@ -54,6 +54,7 @@ from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quot
 from cmat.agents.checkers._sql_tally import sum_for_count
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segments
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
+from cmat.agents.checkers._sql_update import insert_for_update
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
@@ -136,6 +137,9 @@ class SQLRuleChecker(FindingChecker):
     # "which one has the least Crew" is answered by the row's name, not by the ranked measure
     # (``_sql_entity``; needs ``ctx.peek``).
     check_entity: bool = True
+    # An UPDATE task is not answered by an INSERT; the UPDATE is read from the question (``_sql_update``;
+    # needs ``ctx.peek``).
+    check_kind: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -240,6 +244,8 @@ class SQLRuleChecker(FindingChecker):
         """The checks of a parsed statement in order, each run only when the ones before it found
         nothing (a generator): repairable findings before the ones the Checker cannot repair."""
         question = _question(ctx)
+        if self.check_kind and ctx.peek is not None:  # first: the other rules would mend an INSERT
+            yield insert_for_update(stmt, question, ctx.task.type, ctx.peek, ctx.schema)
         for ast_check in AST_CHECKS:
             yield self._shape(ast_check(stmt, sql, ctx.schema), stmt, question, ctx)
         if self.check_locate and ctx.peek is not None:
@@ -254,6 +260,12 @@ class SQLRuleChecker(FindingChecker):
         yield from self._question_findings(stmt, question, ctx)
         if ctx.peek is not None:
             yield from self._read_findings(stmt, question, ctx.peek, ctx)
+        yield from self._change_findings(stmt, sql, question, ctx)
+
+    def _change_findings(self, stmt: exp.Expression, sql: str, question: str,
+                         ctx: CheckContext) -> Iterator[Finding | None]:
+        """The checks of a change (the database's dry run, the changes, inserts, record and sets
+        rules), then the numbers rule."""
         # What the database says about a change comes before the numbers rule, which cannot
         # repair an UPDATE: an UPDATE of a row that does not exist is the first thing to fix.
         if is_mutation(stmt) and ctx.dry_run is not None:
