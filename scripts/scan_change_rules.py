@@ -42,7 +42,8 @@ For each seed and question style (plain, crowd) it generates INSERT, UPDATE and 
   ``details["whole_record"]``).
 
 Each corrupted statement goes through the full Checker with repairs, as in ``cmat eval
---checker rule --repair``; a repair counts when the finding is the rule's own.
+--checker rule --repair``; a repair counts when the finding is the rule's own, or, for a broken
+UPDATE's SET, the kind rule's restating of it (``sets_not_as_stated``, which comes first).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ from cmat.tasks import generate_tasks
 from cmat.tasks.corrections import _insert_for_update
 
 CHECKER = SQLRuleChecker()
+# The kind rule's finding for an UPDATE whose SET differs from the values the question states
+# (``_sql_update.sets_not_as_stated``); it comes before the rules that mend one value, so each
+# broken UPDATE below counts as caught by either.
+STATED = "sets_not_as_stated"
 VERBOSE = False  # --verbose: each wrong repair on stderr
 
 
@@ -143,20 +148,20 @@ def scan(entries: list[dict[str, Any]], rng: random.Random, counts: Counter[str]
                 renamed = gold.copy()
                 renamed.expressions[rng.randrange(len(renamed.expressions))].set(
                     "this", exp.column(rng.choice(free), quoted=True))
-                _try(counts, "set_pairing", "set_value_on_other_column", entry, env, task, renamed)
+                _try(counts, "set_pairing", ("set_value_on_other_column", STATED), entry, env, task, renamed)
             own = random.Random(entry["description"])  # its own draws: the other scans' stay as they were
             _scan_unasked(counts, random.Random("unasked " + entry["description"]), entry, env, task, gold, columns)
             _scan_written(counts, random.Random("written " + entry["description"]), entry, env, task, gold)
             unknown = gold.copy()
             unknown.expressions[own.randrange(len(unknown.expressions))].set("this", exp.column(
                 own.choice([entry["table"]["table_name"], "column", "value", "New value"]), quoted=True))
-            _try(counts, "set_named", "unknown_column", entry, env, task, unknown)
+            _try(counts, "set_named", ("unknown_column", STATED), entry, env, task, unknown)
             if len(gold.expressions) > 1:
                 dropped = gold.copy()
                 sets = list(dropped.expressions)
                 del sets[rng.randrange(len(sets))]
                 dropped.set("expressions", sets)
-                _try(counts, "value_not_set", "value_not_set", entry, env, task, dropped)
+                _try(counts, "value_not_set", ("value_not_set", STATED), entry, env, task, dropped)
         if isinstance(gold, exp.Insert) and isinstance(gold.this, exp.Schema) and len(gold.this.expressions) > 1:
             listed = gold.copy()
             names = list(listed.this.expressions)
@@ -194,7 +199,7 @@ def _scan_unasked(counts: Counter[str], rng: random.Random, entry: dict[str, Any
     extra = gold.copy()
     extra.set("expressions", [*extra.expressions, exp.EQ(this=exp.column(columns[j], quoted=True),
                                                          expression=exp.Literal.string(rng.choice(cells or ["300"])))])
-    _try(counts, "unasked", "unasked_assignment", entry, env, task, extra)
+    _try(counts, "unasked", ("unasked_assignment", STATED), entry, env, task, extra)
 
 
 def _scan_written(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,
@@ -210,12 +215,12 @@ def _scan_written(counts: Counter[str], rng: random.Random, entry: dict[str, Any
     if len(words) > 1:
         cut = gold.copy()
         cut.expressions[i].set("expression", exp.Literal.string(rng.choice(words).strip(",")))
-        _try(counts, "value_cut", "value_not_as_written", entry, env, task, cut)
+        _try(counts, "value_cut", ("value_not_as_written", STATED), entry, env, task, cut)
     rest = question[question.index(value) + len(value):].rstrip(". ")
     if len(rest.split()) > 2:
         overrun = gold.copy()
         overrun.expressions[i].set("expression", exp.Literal.string(value + rest))
-        _try(counts, "value_overrun", "value_not_as_written", entry, env, task, overrun)
+        _try(counts, "value_overrun", ("value_not_as_written", STATED), entry, env, task, overrun)
 
 
 def _scan_record(counts: Counter[str], rng: random.Random, entry: dict[str, Any], env: DBBenchEnv, task: Task,

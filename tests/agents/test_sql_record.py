@@ -176,10 +176,13 @@ def test_dev_update_that_sets_the_table_name_as_a_column_is_repaired() -> None:
     env.reset(task)
     sql = ("UPDATE `Sportswoman_of_the_Year_Award_1` SET `Sportswoman_of_the_Year_Award_1` = 'Naomi Osaka' "
            "WHERE `Year` = '2015';")
-    finding, fixed = _check(task, env, sql)
+    finding, fixed = _check(task, env, sql, SQLRuleChecker(check_kind=False))
     assert finding is not None and finding.rule == "unknown_column"
     assert fixed == "UPDATE `Sportswoman_of_the_Year_Award_1` SET `Winner` = 'Naomi Osaka' WHERE `Year` = '2015';"
     assert judged(task, fixed)
+    # the kind rule, first with every rule on, reads the same SET from the question
+    finding, restated = _check(task, env, sql)
+    assert finding is not None and finding.rule == "sets_not_as_stated" and restated == fixed
     env.close()
 
 

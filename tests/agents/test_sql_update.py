@@ -96,3 +96,35 @@ def test_scan_kind_rejects_no_gold_and_repairs_right() -> None:
     assert counts["gold.statements"] == 80 and counts["gold.rejected"] == 0
     assert counts["kind.caught"] == counts["kind.cases"] > 40
     assert counts["kind.repaired_wrong"] == 0 and counts["kind.repaired_right"] >= 0.8 * counts["kind.cases"]
+
+
+@pytest.mark.parametrize(("task", "sql"), [
+    # "set Length (km) to 538 and Avg. discharge (m3/s) to 590.8": one column more
+    (41, "UPDATE `Rivers of Chile` SET `Length (km)` = '538', `Basin area (km²)` = '538', "
+         "`Avg. discharge (m3/s)` = '590.8' WHERE `Name` = 'River Silver';"),
+    # "Set Outcome to Winner and Category to Relay for all finals for Championship of ...": a value run on
+    (49, "UPDATE `List of Deerstead Masters finals` SET `Outcome` = 'Winner', `Category` = 'Relay for all finals' "
+         "WHERE `Championship` = 'Belwyn Upon Yarrowwater Masters';"),
+    # "... has Stanwood Upon Harwater as its Headquarters and 1903 as its Year founded": values on other columns
+    (54, "UPDATE `Companies listed on the Hartholm Stock Exchange` SET `Name` = 'Stanwood Upon Harwater', "
+         "`Headquarters` = 'Stanwood Partners', `Year founded` = '1903' WHERE `Name` = 'Whitlock Partners';"),
+])
+def test_an_update_sets_the_values_the_question_states(task: int, sql: str) -> None:
+    """Failed UPDATE tasks of held-out set 9200, measured before this rule was written."""
+    entry = heldout_updates(9200)[task - 40]
+    for episode, env in task_env(entry):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "sets_not_as_stated"
+        assert fixed == entry["label"][0] and judged(episode, fixed)  # type: ignore[index]
+        off, _ = check_sql(episode, env, sql, SQLRuleChecker(check_kind=False))
+        assert off is None or off.rule != "sets_not_as_stated"
+
+
+def test_an_update_that_sets_what_the_question_states_or_computes_is_left_alone() -> None:
+    entry = heldout_updates(9200)[1]
+    for episode, env in task_env(entry):
+        assert check_sql(episode, env, str(entry["label"][0]), FULL)[0] is None  # type: ignore[index]
+        computed = ("UPDATE `Rivers of Chile` SET `Length (km)` = `Length (km)` + 538 "
+                    "WHERE `Name` = 'River Silver';")
+        finding, _ = check_sql(episode, env, computed, FULL)
+        assert finding is None or finding.rule != "sets_not_as_stated"

@@ -16,7 +16,9 @@ from cmat.agents.checkers import SQLRuleChecker
 from cmat.tasks import generate_tasks
 
 FULL = SQLRuleChecker()
-INSERTS = SQLRuleChecker(check_kind=False)  # the inserts rule on its own: the kind rule comes first
+# The rules on their own: the kind rule (``_sql_update``, its own tests) comes first, rejecting an
+# INSERT and restating an UPDATE's whole SET from the question.
+INSERTS = ONE_BY_ONE = SQLRuleChecker(check_kind=False)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def test_a_condition_no_row_matches_becomes_the_group_the_question_names(
         assert finding is not None and finding.rule == "row_located"
         assert finding.details["value"] == "Group stage" and "'Group stage'" in finding.feedback
         assert fixed.endswith("WHERE `Round` = 'Group stage';") and judged(task, fixed)
-        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
+        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False, check_kind=False))
         assert off is not None and off.rule != "row_located" and not unfixed
 
 
@@ -51,7 +53,7 @@ def test_a_change_with_no_where_clause_gets_the_group_the_question_names(
         finding, fixed = check_sql(task, env, sql, FULL)
         assert finding is not None and finding.rule == "no_where" and finding.details["repairable"]
         assert fixed.endswith("WHERE `Nationality` = 'Vietnam';") and judged(task, fixed)
-        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False))
+        off, unfixed = check_sql(task, env, sql, SQLRuleChecker(check_locate=False, check_kind=False))
         assert off is not None and off.rule == "no_where" and not unfixed
 
 
@@ -79,11 +81,11 @@ def test_assignments_the_question_does_not_ask_for_are_left_out(
     """The adapter's UPDATEs of 7400 task 46 and 7600 task 56: the extra assignments go, and the
     table is the gold one."""
     for episode, env in task_env(_entry(updates, base, task)):
-        finding, fixed = check_sql(episode, env, sql, FULL)
+        finding, fixed = check_sql(episode, env, sql, ONE_BY_ONE)
         assert finding is not None and finding.rule == "unasked_assignment" and finding.details["columns"] == left
         assert f"`{left[0]}`" in finding.feedback
         assert judged(episode, fixed)
-        assert check_sql(episode, env, sql, SQLRuleChecker(check_assignments=False))[0] is None
+        assert check_sql(episode, env, sql, SQLRuleChecker(check_assignments=False, check_kind=False))[0] is None
 
 
 def test_an_assignment_the_question_names_or_words_stays(updates: dict[int, list[dict[str, object]]]) -> None:
@@ -147,12 +149,12 @@ def test_a_set_value_is_written_with_the_words_the_question_gives_it(
     gold = str(entry["label"][0])  # type: ignore[index]
     assert f"'{written}'" in gold
     for episode, env in task_env(entry):
-        finding, fixed = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"), FULL)
+        finding, fixed = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"), ONE_BY_ONE)
         assert finding is not None and finding.rule == "value_not_as_written"
         assert finding.details["written"] == written and f"'{written}'" in finding.feedback
         assert fixed == gold and judged(episode, fixed)
         off, _ = check_sql(episode, env, gold.replace(f"'{written}'", f"'{value}'"),
-                           SQLRuleChecker(check_assignments=False))
+                           SQLRuleChecker(check_assignments=False, check_kind=False))
         assert off is None or off.rule != "value_not_as_written"
 
 
@@ -290,7 +292,7 @@ def test_a_new_value_is_no_group_that_keeps_the_row_in_doubt(task: int, sql: str
     row, and the question names the row; a group of rows the new value seemed to name kept the
     locate rule from writing it."""
     for episode, env in task_env(heldout_updates(8200)[task - 40]):
-        finding, fixed = check_sql(episode, env, sql, FULL)
+        finding, fixed = check_sql(episode, env, sql, ONE_BY_ONE)
         assert finding is not None and finding.rule == "row_located" and where in fixed, (finding, fixed)
         if task == 40:
             assert judged(episode, fixed)

@@ -241,3 +241,33 @@ def insert_for_update(stmt: exp.Expression, question: str, task_type: str, peek:
     if fixed is not None:
         details["fixed"] = fixed
     return Finding("insert_for_update", feedback, details)
+
+
+def sets_not_as_stated(stmt: exp.Expression, question: str, task_type: str,
+                       schema: dict[str, list[str]]) -> Finding | None:
+    """A finding when an UPDATE of an UPDATE task sets other columns or values than the ones
+    :func:`update_sets` reads from the question (an extra column, one left out, a value cut or run
+    on: "`Category` = 'Relay for all finals'" for "set ... Category to Relay for all finals");
+    ``details["fixed"]`` sets exactly those, under the statement's own condition. None when the
+    question's values cannot be read, or the statement sets them already."""
+    if task_type != "UPDATE" or not isinstance(stmt, exp.Update) or not isinstance(stmt.this, exp.Table) \
+            or stmt.this.name not in schema:
+        return None
+    sets = update_sets(question, schema[stmt.this.name])
+    if not sets:
+        return None
+    written = []
+    for assignment in stmt.expressions:
+        column, value = (assignment.this, assignment.expression) if isinstance(assignment, exp.EQ) else (None, None)
+        if not isinstance(column, exp.Column) or not isinstance(value, exp.Literal):
+            return None  # an expression (`Wins` = `Wins` + 1): not this rule's to judge
+        written.append((column.name.lower(), str(value.this)))
+    if sorted(written) == sorted((c.lower(), v) for c, v in sets):
+        return None
+    fixed = stmt.copy()
+    fixed.set("expressions", [exp.EQ(this=exp.column(c, quoted=True), expression=exp.Literal.string(v))
+                              for c, v in sets])
+    stated = ", ".join(f"`{c}` = '{v}'" for c, v in sets)
+    feedback = render("rule_sql_sets_as_stated", stated=stated, table=stmt.this.name)
+    return Finding("sets_not_as_stated", feedback, {"sets": stated[:300], "fixed": fixed.sql(dialect="mysql") + ";",
+                                                    "repairable": True})

@@ -54,7 +54,7 @@ from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quot
 from cmat.agents.checkers._sql_tally import sum_for_count
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segments
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
-from cmat.agents.checkers._sql_update import insert_for_update
+from cmat.agents.checkers._sql_update import insert_for_update, sets_not_as_stated
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
@@ -137,8 +137,8 @@ class SQLRuleChecker(FindingChecker):
     # "which one has the least Crew" is answered by the row's name, not by the ranked measure
     # (``_sql_entity``; needs ``ctx.peek``).
     check_entity: bool = True
-    # An UPDATE task is not answered by an INSERT; the UPDATE is read from the question (``_sql_update``;
-    # needs ``ctx.peek``).
+    # An UPDATE task is not answered by an INSERT, and its UPDATE sets the new values the question
+    # states, no more, no fewer; both read from the question (``_sql_update``; the INSERT needs ``ctx.peek``).
     check_kind: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
@@ -246,6 +246,8 @@ class SQLRuleChecker(FindingChecker):
         question = _question(ctx)
         if self.check_kind and ctx.peek is not None:  # first: the other rules would mend an INSERT
             yield insert_for_update(stmt, question, ctx.task.type, ctx.peek, ctx.schema)
+        if self.check_kind:  # an UPDATE's SET as the question states it, before the rules that mend one value
+            yield sets_not_as_stated(stmt, question, ctx.task.type, ctx.schema)
         for ast_check in AST_CHECKS:
             yield self._shape(ast_check(stmt, sql, ctx.schema), stmt, question, ctx)
         if self.check_locate and ctx.peek is not None:
