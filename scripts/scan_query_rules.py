@@ -183,16 +183,21 @@ def _invented(gold: exp.Expression, task: Task) -> list[str]:
     return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
 
 
+def _numeric_used(gold: exp.Expression, task: Task) -> list[str]:
+    """The columns ``gold`` uses whose cells are all plain numbers, in the order it uses them."""
+    info = task.data["table"]["table_info"]
+    names = [c["name"] for c in info["columns"]]
+    used = [c.name for c in gold.find_all(exp.Column) if c.name in names]
+    return [n for n in dict.fromkeys(used)
+            if all(re.fullmatch(r"-?\d+(?:\.\d+)?", str(row[names.index(n)])) for row in info["rows"])]
+
+
 def _bounded(gold: exp.Expression, task: Task) -> list[str]:
     """``gold`` with `column` < 0, and apart `column` > 100, added, for the first column it uses
     whose cells are numbers, when the question writes no digit."""
     if not isinstance(gold, exp.Select) or re.search(r"\d", str(task.data["description"])):
         return []
-    info = task.data["table"]["table_info"]
-    names = [c["name"] for c in info["columns"]]
-    used = [c.name for c in gold.find_all(exp.Column) if c.name in names]
-    numeric = [n for n in dict.fromkeys(used)
-               if all(re.fullmatch(r"-?\d+(?:\.\d+)?", str(row[names.index(n)])) for row in info["rows"])]
+    numeric = _numeric_used(gold, task)
     if not numeric:
         return []
     column = exp.column(numeric[0], quoted=True)
@@ -225,13 +230,9 @@ def _summed(gold: exp.Expression, task: Task) -> list[str]:
     cells are numbers, and the table's first column."""
     if not isinstance(gold, exp.Select) or len(gold.expressions) != 1 or not isinstance(gold.expressions[0], exp.Count):
         return []
-    info = task.data["table"]["table_info"]
-    names = [c["name"] for c in info["columns"]]
-    used = [c.name for c in gold.find_all(exp.Column) if c.name in names]
-    numeric = [n for n in dict.fromkeys(used)
-               if all(re.fullmatch(r"-?\d+(?:\.\d+)?", str(row[names.index(n)])) for row in info["rows"])]
+    first = task.data["table"]["table_info"]["columns"][0]["name"]
     out = []
-    for name in dict.fromkeys([*numeric, names[0]]):
+    for name in dict.fromkeys([*_numeric_used(gold, task), first]):
         summed = gold.copy()
         summed.set("expressions", [exp.Sum(this=exp.column(name, quoted=True))])
         out.append(summed.sql(dialect="mysql"))

@@ -48,6 +48,8 @@ def test_an_insert_of_an_update_task_becomes_the_update_the_question_states(base
     ("The station for Stop of New Kingsfell – Echo Square should now have Blue line, bus station as its "
      "Connections and 4 as its No. of platforms; update it.", ["Stop", "Connections", "No. of platforms"],
      [("Connections", "Blue line, bus station"), ("No. of platforms", "4")]),
+    ("Every station should get Green, Blue, Red lines as its Connections; update the table.",
+     ["Stop", "Service", "Connections"], [("Connections", "Green, Blue, Red lines")]),
     ("Every film with a Genre of Crime should get a Director of Bertrand B. Saarinen and a Release date of "
      "May 3, 2014; update the table.", ["Title", "Genre", "Director", "Release date"],
      [("Director", "Bertrand B. Saarinen"), ("Release date", "May 3, 2014")]),

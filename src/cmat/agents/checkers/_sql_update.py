@@ -154,18 +154,15 @@ def _have_items(question: str, text: str, spans: list[Span]) -> list[tuple[str, 
             items.append([last.column, carry + before, "last"])
             carry = ""
         elif first is not None:
-            if carry and items and items[-1][2] == "first":
-                items[-1][1] += carry
-            elif carry:
-                return None
+            if carry:
+                return None  # words between "<value> as its <header>" and the next header: no telling whose
             link = _LINK.match(question, first.end)
             items.append([first.column, question[link.end() if link else first.end : piece_end], "first"])
             carry = ""
         elif items and items[-1][2] == "first" and not carry:
             items[-1][1] += sep + question[piece_start:piece_end]  # "May 3" + ", 2014"
-        else:
-            carry += (sep if carry else "") + question[piece_start:piece_end] + (question[piece_end : bounds[i + 2]]
-                                                                                  if i + 2 < len(bounds) else "")
+        else:  # the start of a value that ends "as its <header>" later ("Blue line, bus station as its ...")
+            carry += question[piece_start : bounds[i + 2] if i + 2 < len(bounds) else piece_end]
     if carry or not items:
         return None if carry else []
     out = [(header, _clean(value)) for header, value, _ in items]
