@@ -250,6 +250,7 @@ def test_a_value_the_question_sets_is_no_key_of_the_row_to_change() -> None:
         assert finding is None or finding.rule != "insert_existing_row", finding
         kind, written = check_sql(task, env, sql, FULL)  # rejected; no repair: 'No' is too short to name a group
         assert kind is not None and kind.rule == "insert_for_update" and not written
+        assert "`column`" not in kind.feedback and f"an UPDATE of `{table}`" in kind.feedback  # no placeholder SQL
         # the same INSERT for a question that names 'Ravenstead' as the row, not as its new ward, is repaired
         task.data["description"] = "For the row of Ravenstead, set affiliation to 'Progressive Alliance'."
         finding, fixed = check_sql(task, env, sql, INSERTS)

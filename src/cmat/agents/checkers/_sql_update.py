@@ -232,8 +232,11 @@ def insert_for_update(stmt: exp.Expression, question: str, task_type: str, peek:
         existing = insert_of_existing_row(stmt, question, peek, schema)
         if existing is not None:
             return existing
-    example = fixed or f"UPDATE `{table.name}` SET `column` = 'new value' WHERE `column` = 'value';"
-    feedback = render("rule_sql_insert_for_update", table=table.name, example=example)
+    # No placeholder statement when the UPDATE cannot be read: the model copies one (SET `column` = ...).
+    instruction = (f"Write this UPDATE instead: {fixed}" if fixed else
+                   f"Write an UPDATE of `{table.name}` instead: set each column the question changes to the new "
+                   "value it gives, on the rows it names (WHERE a column equals the value that names them).")
+    feedback = render("rule_sql_insert_for_update", table=table.name, instruction=instruction)
     details: dict[str, object] = {"table": table.name, "repairable": fixed is not None}
     if fixed is not None:
         details["fixed"] = fixed
