@@ -10,7 +10,8 @@ and, for revisions, a condition on a value the question never states (another ro
 opt-in (``dropped``), one of several conditions left out, which the Checker's numbers rule
 names when the question states its number, or (``update``) an INSERT written as an UPDATE of
 the row it would add, which the changes rule finds matches no row, or (``insert``) an UPDATE
-written as an INSERT of the changed record, which the inserts rule finds the table already has:
+written as an INSERT of the changed record, which the kind rule rejects in an UPDATE task (or,
+with it off, the inserts rule finds the table already has):
 
 * **revision** (Checker in the loop): the request the Assistant receives after a rejection —
   the conversation, its corrupted proposal (context, not trained), the real
