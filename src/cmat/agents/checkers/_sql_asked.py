@@ -86,8 +86,7 @@ def asked_not_selected(stmt: exp.Expression, question: str, peek: Peek,
     if table is None:
         return None
     columns = schema[table.name]
-    projection = stmt.expressions[0]
-    projection = projection.this if isinstance(projection, exp.Alias) else projection
+    projection = stmt.expressions[0].unalias()
     inner = projection.this if isinstance(projection, (exp.Min, exp.Max)) else projection
     if not isinstance(inner, exp.Column) or isinstance(inner.this, exp.Star):
         return None

@@ -71,8 +71,7 @@ def count_for_value(stmt: exp.Expression, question: str, peek: Peek, schema: dic
     if not isinstance(stmt, exp.Select) or len(stmt.expressions) != 1 or stmt.args.get("group") \
             or not isinstance(stmt.args.get("where"), exp.Where):
         return None
-    count = stmt.expressions[0]
-    count = count.this if isinstance(count, exp.Alias) else count
+    count = stmt.expressions[0].unalias()
     tables = list(stmt.find_all(exp.Table))
     if not isinstance(count, exp.Count) or len(tables) != 1 or tables[0].name not in schema:
         return None

@@ -112,8 +112,7 @@ def _key_column(columns: list[str], rows: list[tuple[Any, ...]], skip: set[str])
 def _measured(stmt: exp.Select) -> tuple[exp.Column, exp.Expression] | None:
     """(the column the query selects and orders on, takes the MIN/MAX of, or selects while it
     compares it with a value and orders on another; the projection), or None."""
-    projection = stmt.expressions[0]
-    projection = projection.this if isinstance(projection, exp.Alias) else projection
+    projection = stmt.expressions[0].unalias()
     if isinstance(projection, (exp.Min, exp.Max)) and isinstance(projection.this, exp.Column):
         return (projection.this, projection) if not stmt.args.get("order") else None
     order = stmt.args.get("order")

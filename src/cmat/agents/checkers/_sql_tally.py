@@ -60,8 +60,7 @@ def sum_for_count(stmt: exp.Expression, question: str, peek: Peek, schema: dict[
     if not isinstance(stmt, exp.Select) or len(stmt.expressions) != 1 or stmt.args.get("group") \
             or stmt.args.get("joins"):
         return None
-    total = stmt.expressions[0]
-    total = total.this if isinstance(total, exp.Alias) else total
+    total = stmt.expressions[0].unalias()
     table = searchable_table(stmt, schema)
     thing = _counted_thing(question)
     if not isinstance(total, exp.Sum) or not isinstance(total.this, exp.Column) or table is None or thing is None:

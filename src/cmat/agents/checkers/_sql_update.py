@@ -40,8 +40,10 @@ from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
 
 MAX_VALUE = 80  # characters of a value read without quotes
-_VERB = re.compile(r"\b(?:set|setting|change|changing|update|updating|modify|alter|correct|make|and)\s+"
-                   r"(?:the\s+|its\s+|their\s+)?(?:(?:value|column|field|entry)\s+(?:of|for)\s+)?[\"'“`]?$")
+# The verbs of change before a header the question sets ("and" in a list of them).
+_CHANGE = r"(?:set|setting|change|changing|update|updating|modify|alter|correct|make|and)"
+_VERB = re.compile(r"\b" + _CHANGE + r"\s+(?:the\s+|its\s+|their\s+)?"
+                   r"(?:(?:value|column|field|entry)\s+(?:of|for)\s+)?[\"'“`]?$")
 # "to", past "column" or an "of/for/in ..." phrase that names the row or the table ("the winner of
 # the Sportswoman_of_the_Year_Award_1 to"); "as" only right after the header ("set the Affiliation as").
 _TO = re.compile(r"[\"'”`]?\s*(?:(?:column|value|field)\s+)?(?:(?:(?:of|for|in)\s+(?:(?!\bto\b)[^,;?!]){1,80}?\s+)?to"
@@ -169,7 +171,7 @@ def _have_items(question: str, text: str, spans: list[Span]) -> list[tuple[str, 
     return None if any(not v or len(v) > MAX_VALUE for _, v in out) else out
 
 
-_SHORT = re.compile(r"\b(?:set|setting|change|changing|update|modify|alter|make|and)\s+(?:the\s+)?[\"'`]?"
+_SHORT = re.compile(r"\b" + _CHANGE + r"\s+(?:the\s+)?[\"'`]?"
                     r"(?P<name>[^\s\"'`]{1,2})[\"'`]?(?=\s+to\s)")
 
 
@@ -213,6 +215,11 @@ def update_sets(question: str, columns: list[str]) -> list[tuple[str, str]]:
     return [(column, next(iter(values))) for column, values in found.items()]
 
 
+def _assignments(sets: list[tuple[str, str]]) -> list[exp.Expression]:
+    """`column` = 'value' for each (header, value) pair, as an UPDATE's SET list."""
+    return [exp.EQ(this=exp.column(c, quoted=True), expression=exp.Literal.string(v)) for c, v in sets]
+
+
 def insert_for_update(stmt: exp.Expression, question: str, task_type: str, peek: Peek,
                       schema: dict[str, list[str]]) -> Finding | None:
     """A finding for an INSERT in a task of type UPDATE (module doc), or None."""
@@ -225,8 +232,7 @@ def insert_for_update(stmt: exp.Expression, question: str, task_type: str, peek:
     sets = update_sets(question, schema[table.name])
     fixed = None
     if sets:
-        update = exp.Update(this=table, expressions=[
-            exp.EQ(this=exp.column(c, quoted=True), expression=exp.Literal.string(v)) for c, v in sets])
+        update = exp.Update(this=table, expressions=_assignments(sets))
         fixed = located_statement(update, question, peek, schema)
     if fixed is None:
         existing = insert_of_existing_row(stmt, question, peek, schema)
@@ -265,8 +271,7 @@ def sets_not_as_stated(stmt: exp.Expression, question: str, task_type: str,
     if sorted(written) == sorted((c.lower(), v) for c, v in sets):
         return None
     fixed = stmt.copy()
-    fixed.set("expressions", [exp.EQ(this=exp.column(c, quoted=True), expression=exp.Literal.string(v))
-                              for c, v in sets])
+    fixed.set("expressions", _assignments(sets))
     stated = ", ".join(f"`{c}` = '{v}'" for c, v in sets)
     feedback = render("rule_sql_sets_as_stated", stated=stated, table=stmt.this.name)
     return Finding("sets_not_as_stated", feedback, {"sets": stated[:300], "fixed": fixed.sql(dialect="mysql") + ";",
