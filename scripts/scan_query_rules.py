@@ -19,6 +19,10 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``unmatched``: a gold query with the value of a text condition replaced by its column's name or a
   word of the table's name (no row holds either): caught by the unmatched rule
   (``_sql_unmatched``), which compares the column with the cell the question writes;
+* ``phrase``: a gold query with the value of a text condition written with the one or two words the
+  question writes before it ('Credited as Supporting' for 'Supporting'), compared with its own
+  column and with another one: caught by the unmatched rule, which compares the column that holds
+  the cell inside the phrase;
 * ``invented``: a gold query with one more condition, a column it does not use = a word of the
   table's name the question does not state: caught by the unmatched rule, which leaves it out;
 * ``ranking``: a gold ranking query (ORDER BY ... LIMIT 1) with its ORDER BY and LIMIT removed:
@@ -43,6 +47,17 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
 * ``tally``: a gold query that counts rows (``COUNT``) summing a column instead, each numeric
   column it uses and its first column: caught by the tally rule (``_sql_tally``) when the question
   asks for the number of a row of the table, and its repairs judged by rows;
+* ``order``: a gold query that takes the MIN or MAX of, or orders by, `column` + 0 (numbers stored
+  as text, where text order would give another result) without the ``+ 0``: caught by the order
+  rule (``_sql_order``), and its repairs judged by rows;
+* ``known``: a gold query that selects one column with a WHERE clause and no ORDER BY, aggregate
+  or LIMIT, selecting instead each column its WHERE clause compares with a value: caught by the
+  known rule (``_sql_known``), or by the asked rule when the question names the answer's header,
+  and their repairs judged by rows;
+* ``words``: a gold query with a bound on a number (`column` < number) copied onto the first
+  column it does not use whose cells hold no digit: caught by the words rule (``_sql_words``),
+  which leaves the copy out, or first by the pairing rule when the question names the number's
+  header, and their repairs judged by rows;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -62,6 +77,7 @@ from sqlglot import exp
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers import SQLRuleChecker
 from cmat.agents.checkers._sql_ast import parse_statement
+from cmat.agents.checkers._sql_known import compared_columns
 from cmat.agents.checkers._sql_lookup import swap_columns
 from cmat.agents.checkers._sql_text import Finding, closest, word_pattern
 from cmat.envs.base import Task
@@ -126,6 +142,8 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
                 _repair(env, task, counts, "part", PART_RULES, cut.sql(dialect="mysql"), gold_sql)
             for bad in _unmatched_values(gold, index, task):
                 _repair(env, task, counts, "unmatched", ("unmatched_condition",), bad, gold_sql)
+            for bad in _phrased(gold, index, task):
+                _repair(env, task, counts, "phrase", ("unmatched_condition",), bad, gold_sql)
         for name, rules, broken in _reshaped(gold, task) if corrupt else []:
             _repair(env, task, counts, name, rules, broken, gold_sql)
         for renamed, question in _synonyms(gold, task) if corrupt else []:
@@ -136,7 +154,7 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
 
 def _reshaped(gold: exp.Expression, task: Task) -> list[tuple[str, tuple[str, ...], str]]:
     """(kind, the rules that catch it, the broken query) for the kinds that reshape ``gold`` as a
-    whole: ranking, invented, asked, bound, entity and tally."""
+    whole: ranking, invented, asked, bound, entity, tally, order, known and words."""
     out: list[tuple[str, tuple[str, ...], str]] = []
     if isinstance(gold, exp.Select) and gold.args.get("order") and gold.args.get("limit"):
         unordered = gold.copy()
@@ -148,7 +166,57 @@ def _reshaped(gold: exp.Expression, task: Task) -> list[tuple[str, tuple[str, ..
     out += [("bound", ("invented_bound",), sql) for sql in _bounded(gold, task)]
     out += [("entity", ("ranked_column_selected", "asked_not_selected"), sql) for sql in _measures(gold)]
     out += [("tally", ("sum_for_count",), sql) for sql in _summed(gold, task)]
+    out += [("order", ("text_order",), sql) for sql in _as_text(gold)]
+    out += [("known", ("known_column_selected", "asked_not_selected"), sql) for sql in _known(gold)]
+    out += [("words", ("number_on_words", "value_on_other_column"), sql) for sql in _on_words(gold, task)]
     return out
+
+
+def _known(gold: exp.Expression) -> list[str]:
+    """``gold`` (one column, WHERE, no ORDER BY, aggregate or LIMIT) selecting each column its WHERE
+    clause compares with a value instead."""
+    if not isinstance(gold, exp.Select) or len(gold.expressions) != 1 \
+            or not isinstance(gold.expressions[0], exp.Column) or gold.find(exp.AggFunc) \
+            or any(gold.args.get(k) for k in ("order", "group", "limit", "joins")):
+        return []
+    out = []
+    for name in sorted(compared_columns(gold) - {gold.expressions[0].name.lower()}):
+        column = next(c for c in gold.find_all(exp.Column) if c.name.lower() == name)
+        changed = gold.copy()
+        changed.set("expressions", [exp.column(column.name, quoted=True)])
+        out.append(changed.sql(dialect="mysql"))
+    return out
+
+
+def _on_words(gold: exp.Expression, task: Task) -> list[str]:
+    """``gold`` (with a condition `column` < number, or >, <=, >=) with the same bound on the first
+    column it does not use whose cells hold no digit (a copy of the number on a column of words)."""
+    where = gold.args.get("where") if isinstance(gold, exp.Select) else None
+    bound = next((n for n in where.find_all(exp.LT, exp.LTE, exp.GT, exp.GTE)
+                  if isinstance(n.this, exp.Column) and isinstance(n.expression, exp.Literal)), None) if where else None
+    if bound is None:
+        return []
+    info = task.data["table"]["table_info"]
+    used = {c.name.lower() for c in gold.find_all(exp.Column)}
+    for j, column in enumerate(c["name"] for c in info["columns"]):
+        cells = [str(r[j]) for r in info["rows"] if j < len(r) and r[j] is not None and str(r[j]).strip()]
+        if column.lower() not in used and cells and not any(re.search(r"\d", c) for c in cells):
+            copy = bound.copy()
+            copy.set("this", exp.column(column, quoted=True))
+            return [gold.where(copy, append=True, copy=True).sql(dialect="mysql")]
+    return []
+
+
+def _as_text(gold: exp.Expression) -> list[str]:
+    """``gold`` without the ``+ 0`` of the columns it takes the MIN or MAX of or orders by, when it has one."""
+    if not isinstance(gold, exp.Select):
+        return []
+    plain = gold.copy()
+    casts = [n for n in plain.find_all(exp.Add) if isinstance(n.this, exp.Column)
+             and isinstance(n.expression, exp.Literal) and n.expression.this == "0"]
+    for node in casts:
+        node.replace(node.this.copy())
+    return [plain.sql(dialect="mysql")] if casts else []
 
 
 def _name_words(task: Task) -> list[str]:
@@ -165,6 +233,29 @@ def _unmatched_values(gold: exp.Expression, index: int, task: Task) -> list[str]
     for value in [node.this.name, *words[:1]]:
         bad = gold.copy()
         list(bad.find_all(exp.EQ))[index].expression.replace(exp.Literal.string(value))
+        out.append(bad.sql(dialect="mysql"))
+    return out
+
+
+def _phrased(gold: exp.Expression, index: int, task: Task) -> list[str]:
+    """``gold`` with the value of its ``index``-th `column` = 'value' condition written with the one
+    or two words the question writes before it ("Credited as Supporting"), compared with its own
+    column and with the table's first other column it does not compare."""
+    node = list(gold.find_all(exp.EQ))[index]
+    value, question = str(node.expression.this), str(task.data["description"])
+    match = word_pattern(value.lower()).search(question.lower())
+    before = re.findall(r"[A-Za-z][\w'-]*", question[:match.start()])[-2:] if match else []
+    if not before:
+        return []
+    phrase = " ".join([*before, question[match.start():match.end()]])
+    compared = {c.name.lower() for c in gold.find_all(exp.Column)}
+    other = next((c["name"] for c in task.data["table"]["table_info"]["columns"]
+                  if c["name"].lower() not in compared), None)
+    out = []
+    for column in [node.this.name, *([other] if other else [])]:
+        bad = gold.copy()
+        list(bad.find_all(exp.EQ))[index].replace(exp.EQ(this=exp.column(column, quoted=True),
+                                                         expression=exp.Literal.string(phrase)))
         out.append(bad.sql(dialect="mysql"))
     return out
 

@@ -8,7 +8,7 @@ import pytest
 from checker_helpers import check_sql, heldout_queries, query_scan, task_env
 
 from cmat.agents.checkers import SQLRuleChecker
-from cmat.agents.checkers._sql_entity import _asked_thing, _key_column, _named_header
+from cmat.agents.checkers._sql_entity import _asked_thing, key_column, named_header
 
 FULL = SQLRuleChecker()
 
@@ -71,11 +71,11 @@ def test_the_thing_asked_for(question: str, thing: str | None) -> None:
 
 def test_headers_named_and_the_key() -> None:
     columns = ["Pos.", "School name", "Opponent in the final", "Enrolment"]
-    assert _named_header("schools", columns) == "School name"
-    assert _named_header("final", columns) is None  # inside a header is no name of it
+    assert named_header("schools", columns) == "School name"
+    assert named_header("final", columns) is None  # inside a header is no name of it
     rows = [("1", "A", "x", "5"), ("2", "B", "x", "6")]
-    assert _key_column(columns, rows, set()) == "School name"  # `Pos.` is all numbers
-    assert _key_column(columns, rows, {"school name"}) is None  # `Opponent in the final` repeats
+    assert key_column(columns, rows, set()) == "School name"  # `Pos.` is all numbers
+    assert key_column(columns, rows, {"school name"}) is None  # `Opponent in the final` repeats
 
 
 def test_queries_left_alone() -> None:

@@ -66,7 +66,7 @@ def test_numbers_that_are_used_or_not_asked_for_pass(sql: str, question: str) ->
 def test_rule_checks_switch_off_by_name() -> None:
     switches = ["answers", "asked", "assignments", "bounds", "changes", "counts", "entity", "headers", "inserts",
                 "kind", "locate", "lookup", "mentions", "numbers", "operators", "pairing", "ranking", "record",
-                "repeats", "sets", "unmatched", "values"]
+                "repeats", "sets", "text_order", "unmatched", "values", "words"]
     assert rule_switches(SQLRuleChecker()) == switches
     checker = make_checker("rule", env="dbbench", rules_off=["numbers", "values"])
     assert isinstance(checker, SQLRuleChecker)
@@ -76,7 +76,8 @@ def test_rule_checks_switch_off_by_name() -> None:
     os_checker = make_checker("rule", env="os", rules_off=["repeats"])
     assert not os_checker.check_repeats  # type: ignore[union-attr]
     checks = ("answers, asked, assignments, bounds, changes, counts, entity, headers, inserts, kind, locate, "
-              "lookup, mentions, numbers, operators, pairing, ranking, record, repeats, sets, unmatched, values")
+              "lookup, mentions, numbers, operators, pairing, ranking, record, repeats, sets, text_order, unmatched, "
+              "values, words")
     with pytest.raises(ConfigError, match=rf"no check .number.; checks: {checks}"):
         make_checker("rule", env="dbbench", rules_off=["number"])
     with pytest.raises(ConfigError, match="only be switched off with a rule checker"):

@@ -92,7 +92,8 @@ class EvalConfig:
         default="",
         metadata={"help": "rule checks to switch off, comma-separated (dbbench: answers, asked, assignments, bounds, "
                           "changes, counts, entity, headers, inserts, kind, locate, lookup, mentions, numbers, "
-                          "operators, pairing, ranking, record, repeats, sets, unmatched, values; os: repeats); "
+                          "operators, pairing, ranking, record, repeats, sets, text_order, unmatched, values, "
+                          "words; os: repeats); "
                           "for ablations"},
     )
     repair: bool = field(

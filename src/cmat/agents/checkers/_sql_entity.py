@@ -79,7 +79,7 @@ def forms(thing: str) -> set[str]:
     return {thing, re.sub(r"(?<=[^s])s$", "", thing), re.sub(r"es$", "", thing)} - {""}
 
 
-def _named_header(thing: str, columns: list[str]) -> str | None:
+def named_header(thing: str, columns: list[str]) -> str | None:
     """The one header that is ``thing`` (or its singular), or starts with it ("school" is `School
     name`, "final" is not `Opponent in the final`), parentheses aside; or None."""
     named = []
@@ -98,7 +98,7 @@ def row_of_table(thing: str, table: str) -> bool:
                                  for f in forms(thing))
 
 
-def _key_column(columns: list[str], rows: list[tuple[Any, ...]], skip: set[str]) -> str | None:
+def key_column(columns: list[str], rows: list[tuple[Any, ...]], skip: set[str]) -> str | None:
     """The table's first column outside ``skip`` whose cells are filled, different and not all numbers."""
     for j, column in enumerate(columns):
         if column.lower() in skip:
@@ -144,13 +144,13 @@ def ranked_column_selected(stmt: exp.Expression, question: str, peek: Peek,
         return None
     column, projection = measured
     columns = schema[table.name]
-    header = None if thing == "one" else _named_header(thing, columns)
+    header = None if thing == "one" else named_header(thing, columns)
     if header is not None and header.lower() == column.name.lower():
         return None  # "which crew has the lowest crew": the measure is asked
     skip = {column.name.lower(), *_compared(stmt)}
     if header is None:
         rows = table_rows(peek, table, columns, MAX_ROWS)
-        header = _key_column(columns, rows, skip) if rows else None
+        header = key_column(columns, rows, skip) if rows else None
         if header is not None and not row_of_table(thing, table.name) \
                 and header_by_meaning(thing, columns, [c for c in columns if c.lower() not in skip]) != header:
             return None  # "which building" for a key `Name` closest to `Architect`: no telling

@@ -38,7 +38,8 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "unasked_assignment", "no_where", "value_not_as_written", "insert_value_missing",
                  "asked_not_selected", "invented_bound",
                  "ranked_column_selected", "sum_for_count",
-                 "insert_for_update", "sets_not_as_stated")
+                 "insert_for_update", "sets_not_as_stated", "text_order",
+                 "known_column_selected", "number_on_words")
 
 
 def _ident(name: str) -> str:

@@ -35,7 +35,7 @@ from sqlglot import exp
 from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import cells_with_part, searchable_table, stored_form
-from cmat.agents.checkers._sql_mentions import Mention, question_cells, value_used
+from cmat.agents.checkers._sql_mentions import COMMON_WORDS, Mention, question_cells, value_used
 from cmat.agents.checkers._sql_pairing import mentions, norm
 from cmat.agents.checkers._sql_record import stated_record
 from cmat.agents.checkers._sql_text import Finding, word_pattern
@@ -94,6 +94,56 @@ def _writes_a_cell(question: str, rows: list[tuple[Any, ...]], j: int) -> bool:
     text = " ".join(norm(question).split())
     cells = {" ".join(norm(str(row[j])).split()) for row in rows if j < len(row) and row[j] is not None}
     return any(c and word_pattern(c).search(text) for c in cells)
+
+
+def _compared_columns(stmt: exp.Select) -> list[exp.Column]:
+    """The columns the statement compares with a value by ``=``."""
+    return [n.this for n in stmt.find_all(exp.EQ) if isinstance(n.this, exp.Column)
+            and isinstance(n.expression, exp.Literal)]
+
+
+def _cell_inside(value: str, question: str, rows: list[tuple[Any, ...]], columns: list[str],
+                 compared: set[str]) -> tuple[str, str] | None:
+    """(column, cell) for the one cell of the table written inside the phrase ``value`` as whole
+    words ('Supporting' of 'Credited as Supporting'), and in the question, in a column the
+    statement does not compare already; None when there is none or more than one, or when a cell
+    writes the whole phrase. A cell of one word needs four or more letters and is no common word
+    of questions, unless the phrase names its column ('No' of 'Incumbent is No', 'CD' of 'format
+    of CD')."""
+    phrase = " ".join(norm(value).split())
+    text = " ".join(norm(question).split())
+    named = {span.column for span in mentions(phrase, columns)}  # 'format of CD' names `Format`
+    found: dict[tuple[str, str], str] = {}
+    for j, column in enumerate(columns):
+        for row in rows:
+            cell = " ".join(str(row[j]).split()) if j < len(row) and row[j] is not None else ""
+            low = norm(cell)
+            if not low or low == phrase:
+                continue
+            if word_pattern(phrase).search(low):
+                return None  # a cell writes the phrase: the lookup rules' (part of cells)
+            one_word = len(low.split()) == 1
+            short = not re.search(r"[a-z]", low) or (one_word and (len(low) < 4 or low in COMMON_WORDS))
+            if (short and (column not in named or low == norm(column).strip())) \
+                    or not word_pattern(low).search(phrase) or not word_pattern(low).search(text):
+                continue
+            found[(column, low)] = cell
+    longest = [k for k in found if not any(k[1] != o[1] and word_pattern(k[1]).search(o[1]) for o in found)]
+    if len(longest) != 1 or longest[0][0].lower() in compared:
+        return None
+    return longest[0][0], found[longest[0]]
+
+
+def _holds_a_cell(value: str, question: str, rows: list[tuple[Any, ...]]) -> bool:
+    """Whether the phrase ``value`` of more than one word writes, as whole words, a cell of the
+    table (any length: 'No', 'H') that the question writes too."""
+    phrase = " ".join(norm(value).split())
+    text = " ".join(norm(question).split())
+    if " " not in phrase:
+        return False
+    cells = {" ".join(norm(str(c)).split()) for row in rows for c in row if c is not None}
+    return any(c and c != phrase and re.search(r"\w", c) and word_pattern(c).search(phrase)
+               and word_pattern(c).search(text) for c in cells)
 
 
 def without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
@@ -159,6 +209,20 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
                               reason="a value the question does not state" if matches else "which no row holds")
             return Finding("unmatched_condition", feedback,
                            {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
+        inside = _cell_inside(value, question, rows, columns, {c.name.lower() for c in _compared_columns(stmt)}) \
+            if not matches and not unused and not any(count_equal(peek, table, c, value) for c in columns) else None
+        if inside is not None:
+            holder, stored = inside
+            fixed = stmt.copy()
+            twin = next(n for n in fixed.find_all(exp.EQ) if n == node)
+            twin.replace(exp.EQ(this=exp.column(holder, quoted=True), expression=exp.Literal.string(stored)))
+            feedback = render("rule_sql_unmatched_inside", table=table.name, value=clip(value, 80),
+                              column=column.name, holder=holder, stored=clip(stored, 80))
+            return Finding("unmatched_condition", feedback,
+                           {**details, "stored": stored[:200], "holder": holder,
+                            "fixed": fixed.sql(dialect="mysql") + ";"})
+        if _holds_a_cell(value, question, rows):
+            continue  # 'Incumbent is No': a phrase around a short cell ('No') is no invented condition to drop
         if unused or stated or column.name in paired or _writes_a_cell(question, rows, columns.index(column.name)) \
                 or cells_with_part(peek, table, column.name, value) != []:
             continue  # a column the question gives a value is meant: its value is the other rules' to fix

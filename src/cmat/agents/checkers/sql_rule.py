@@ -38,10 +38,12 @@ from cmat.agents.checkers._sql_counts import count_for_value
 from cmat.agents.checkers._sql_entity import ranked_column_selected
 from cmat.agents.checkers._sql_headers import resolved_column
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
+from cmat.agents.checkers._sql_known import known_column_selected
 from cmat.agents.checkers._sql_locate import locate_row, located_statement
 from cmat.agents.checkers._sql_lookup import columns_swapped, value_in_other_column, value_part_of_cells
 from cmat.agents.checkers._sql_mentions import value_not_used
 from cmat.agents.checkers._sql_numbers import number_not_used
+from cmat.agents.checkers._sql_order import text_order
 from cmat.agents.checkers._sql_pairing import (
     insert_value_on_other_column,
     set_value_on_other_column,
@@ -56,6 +58,7 @@ from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segmen
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
 from cmat.agents.checkers._sql_update import insert_for_update, sets_not_as_stated
 from cmat.agents.checkers._sql_values import value_not_in_question
+from cmat.agents.checkers._sql_words import number_on_words
 from cmat.agents.checkers.base import FindingChecker
 from cmat.agents.templates import clip, render
 from cmat.envs.dbbench.backends import MAX_OBSERVATION
@@ -135,11 +138,17 @@ class SQLRuleChecker(FindingChecker):
     # Height_(m)" with `Height_(m)` < 100: ``_sql_bounds``).
     check_bounds: bool = True
     # "which one has the least Crew" is answered by the row's name, not by the ranked measure
-    # (``_sql_entity``; needs ``ctx.peek``).
+    # (``_sql_entity``), and "List the Film when ..." not by the column the query's condition fixes
+    # (``_sql_known``); needs ``ctx.peek``.
     check_entity: bool = True
     # An UPDATE task is not answered by an INSERT, and its UPDATE sets the new values the question
     # states, no more, no fewer; both read from the question (``_sql_update``; the INSERT needs ``ctx.peek``).
     check_kind: bool = True
+    # MIN, MAX and ORDER BY of numbers stored as text compare them as numbers (`col` + 0), where text
+    # order ('11.36' before '2.27') would change the result (``_sql_order``; needs ``ctx.peek``).
+    check_text_order: bool = True
+    # A number is not compared with a column of words (`Control` < 1705: ``_sql_words``; needs ``ctx.peek``).
+    check_words: bool = True
 
     def find(self, ctx: CheckContext) -> Finding | None:
         """The first problem of the proposed reply, or None."""
@@ -259,10 +268,16 @@ class SQLRuleChecker(FindingChecker):
         if self.check_unmatched and ctx.peek is not None and ctx.task.type not in MUTATION_TYPES:
             # before the values rule, which rejects an invented value without a repair
             yield unmatched_condition(stmt, question, ctx.peek, ctx.schema)
+        if self.check_words and ctx.peek is not None and ctx.task.type not in MUTATION_TYPES:
+            # before the pairing rule, which cannot repair a number copied onto another column, and the
+            # mentions rule, which leaves a column the query compares alone
+            yield number_on_words(stmt, question, ctx.peek, ctx.schema)
         yield from self._question_findings(stmt, question, ctx)
         if ctx.peek is not None:
             yield from self._read_findings(stmt, question, ctx.peek, ctx)
         yield from self._change_findings(stmt, sql, question, ctx)
+        if self.check_text_order and ctx.peek is not None and ctx.task.type not in MUTATION_TYPES:
+            yield text_order(stmt, ctx.peek, ctx.schema)  # last: the rules before it may change what is ordered on
 
     def _change_findings(self, stmt: exp.Expression, sql: str, question: str,
                          ctx: CheckContext) -> Iterator[Finding | None]:
@@ -363,6 +378,7 @@ class SQLRuleChecker(FindingChecker):
             yield asked_not_selected(stmt, question, peek, ctx.schema)
         if self.check_entity:  # after the asked rule, which reads a header the question names
             yield ranked_column_selected(stmt, question, peek, ctx.schema)
+            yield known_column_selected(stmt, question, peek, ctx.schema)
 
     def _unparsed(self, sql: str, exc: SqlglotError, ctx: CheckContext) -> Finding | None:
         """sqlglot could not parse: the database decides when it can, else report the error.
