@@ -59,6 +59,7 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, peek_count
+from cmat.agents.checkers._sql_listed import Starts, listed_in_order
 from cmat.agents.checkers._sql_pairing import Span, mentions, norm
 from cmat.agents.checkers._sql_text import Finding, word_pattern
 from cmat.agents.templates import clip, render
@@ -343,20 +344,23 @@ def _in_quotes(peek: Peek | None, table: str, column: str) -> bool:
     return bool(peek_count(peek, query.sql(dialect="mysql")))
 
 
-def _written(stated: str, question: str, given: list[str], others: set[str], quoted_column: bool) -> str:
+def _written(stated: str, question: str, given: list[str], others: set[str], quoted_column: bool,
+             headers: frozenset[str] = frozenset()) -> str:
     """The form of the ``stated`` value to write. A value the question puts in double quotes keeps
     them where the INSERT wrote them so or the column's cells have them (the quotes of an episode
     title are the title's: "Northern Stations"). An unquoted value read from a list may have lost
     its beginning or its end ('Remastered' for "The Hidden Voyage: Remastered for title"): the
     INSERT's own value that contains it, is written in the question and is stated for no other
-    column is kept."""
+    column is kept, unless what it adds is a header's name (``headers``, plain: 'Type Collier' of
+    "Type Collier", '464 as its Crew size')."""
     if _is_quoted(stated, question):
         double = f'"{stated}"'
         if stated in given or (stated.startswith('"') and stated.endswith('"')):
             return stated  # as given, or its quotes already read with it (""Voyage"" in the question)
         return double if double in given or (quoted_column and double in question) else stated
     longer = [v for v in given if v != stated and _has_words(v, stated) and v not in others
-              and _plain(v) in _plain(question)]
+              and _plain(v) in _plain(question) and not any(h and h in _plain(v).replace(_plain(stated), "", 1)
+                                                              for h in headers)]
     return longer[0] if len(longer) == 1 else stated
 
 
@@ -386,13 +390,13 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
              if c in record and isinstance(v, (exp.Literal, exp.Neg, exp.Null))
              and _held(_text(v), record[c], question, frozenset(_plain(record[o]) for o in record if o != c),
                        headers)]
-    whole = whole_record(question, schema[table], table, record) if isinstance(stmt, exp.Insert) else None
+    whole = whole_record(question, schema[table], table, record, peek) if isinstance(stmt, exp.Insert) else None
     if whole is not None:  # every column's value is stated: a value in other words than its own is wrong too
         record = whole
         wrong = sorted({*wrong, *(i for i, (c, v) in enumerate(zip(columns, values, strict=True))
                                   if _plain(_text(v)) != _plain(whole[c]))})
-    forms = {i: _written(record[columns[i]], question, [_text(values[i])], set(), _in_quotes(peek, table, columns[i]))
-             for i in wrong}
+    forms = {i: _written(record[columns[i]], question, [_text(values[i])], set(), _in_quotes(peek, table, columns[i]),
+                         headers) for i in wrong}
     wrong = [i for i in wrong if forms[i] != _text(values[i])]  # the INSERT's own longer form of a value stays
     if not wrong:
         return _missing(stmt, question, table, columns, record, peek)
@@ -467,7 +471,7 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
         return None
     fixed = stmt.copy()
     if not all(c in record for c in columns):
-        whole = whole_record(question, schema[table], table, record)
+        whole = whole_record(question, schema[table], table, record, peek)
         if whole is None:
             return None
         columns, record = list(schema[table]), whole
@@ -481,19 +485,35 @@ def rebuilt_insert(stmt: exp.Expression, question: str, schema: dict[str, list[s
 
 
 def whole_record(question: str, columns: list[str], table: str,
-                 record: dict[str, str] | None = None) -> dict[str, str] | None:
+                 record: dict[str, str] | None = None, peek: Peek | None = None) -> dict[str, str] | None:
     """Every column's value, when the question states each next to its header (``record``, else
-    :func:`stated_record`) or quotes one value per column in the table's order
-    (:func:`quoted_in_order`); None otherwise."""
+    :func:`stated_record`), quotes one value per column in the table's order
+    (:func:`quoted_in_order`), or lists them in that order, some with their headers
+    (``_sql_listed``; ``peek`` tells "River Ash" from `River` 'Ash'); None otherwise."""
     if not question.strip() or not columns:
         return None
     record = stated_record(question, columns, table) if record is None else record
-    return record if all(c in record for c in columns) else quoted_in_order(question, columns, table, record)
+    if all(c in record for c in columns):
+        return record
+    starts = _starts(peek, table) if peek is not None else None
+    return quoted_in_order(question, columns, table, record) or listed_in_order(question, columns, table, record,
+                                                                                starts)
+
+
+def _starts(peek: Peek, table: str) -> Starts:
+    """Whether a cell of a column of ``table`` starts with given words and a space (None: unknown)."""
+    def starts(column: str, words: str) -> bool | None:
+        query = exp.select("COUNT(*)").from_(exp.Table(this=exp.to_identifier(table, quoted=True))).where(
+            exp.Like(this=exp.column(column, quoted=True), expression=exp.Literal.string(
+                words.replace("%", "\\%").replace("_", "\\_") + " %")))
+        count = peek_count(peek, query.sql(dialect="mysql"))
+        return None if count is None else count > 0
+    return starts
 
 
 def record_insert(question: str, table: str, columns: list[str], peek: Peek | None = None) -> str | None:
     """The INSERT of the whole record the question states (:func:`whole_record`), or None."""
-    record = whole_record(question, columns, table)
+    record = whole_record(question, columns, table, peek=peek)
     if record is None:
         return None
     written = [_written(record[c], question, [], {record[o] for o in record if o != c}, _in_quotes(peek, table, c))
