@@ -89,3 +89,20 @@ def test_generated_lists_read_right_or_not_at_all() -> None:
             assert {k: v.strip('"') for k, v in found.items()} == {k: v.strip('"') for k, v in gold.items()}
             read += 1
     assert read >= 25  # 28 of the 80 when written
+
+
+def test_an_update_for_an_insert_task_becomes_the_insert_of_the_record() -> None:
+    """Held-out set 9800, task 20: "Record the player 7 in 2023 Highland County draft; it comes with a
+    player of Carmen Moreau, Kicker and height 200" answered with an UPDATE of a row that does not
+    exist; "the player" is the sentence's noun, not a value of `Player`; ``--checker-off kind``."""
+    entry = heldout_inserts(9800)[0]
+    sql = ("UPDATE `2023 Highland County draft` SET `Player` = 'Carmen Moreau', `Pos. (2005–06)` = '2005–06', "
+           "`Height` = '200' WHERE `Round` = '2003';")
+    for episode, env in task_env(entry):
+        finding, fixed = check_sql(episode, env, sql, FULL)
+        assert finding is not None and finding.rule == "change_for_insert"
+        assert fixed == ("INSERT INTO `2023 Highland County draft` (`Round`, `Player`, `Pos. (2005–06)`, `Height`) "
+                         "VALUES ('7', 'Carmen Moreau', 'Kicker', '200');")
+        assert judged(episode, fixed)
+        finding, _ = check_sql(episode, env, sql, SQLRuleChecker(check_kind=False))
+        assert finding is None or finding.rule != "change_for_insert"

@@ -217,8 +217,10 @@ def _aligned(items: list[tuple[str, str]], columns: list[str], starts: Starts | 
     for k, column in enumerate(reversed(columns)):
         item, before = items[len(items) - 1 - k]
         first = k == len(columns) - 1
-        named = mentions(norm(item), columns)
         opening = first and before == "^"
+        named = [m for m in mentions(norm(item), columns)  # "Record the player 7 in ...": the sentence's noun
+                 if not (opening and re.fullmatch(r"\s*(?:[a-z]+\s+){1,2}the\s+", norm(item)[:m.start])
+                         and _NOUN_VALUE.match(item) and len(mentions(norm(item), columns)) == 1)]
         if named:
             value = _value_of(item, column, columns, opening, starts)
         else:

@@ -276,3 +276,20 @@ def sets_not_as_stated(stmt: exp.Expression, question: str, task_type: str,
     feedback = render("rule_sql_sets_as_stated", stated=stated, table=stmt.this.name)
     return Finding("sets_not_as_stated", feedback, {"sets": stated[:300], "fixed": fixed.sql(dialect="mysql") + ";",
                                                     "repairable": True})
+
+
+def change_for_insert(stmt: exp.Expression, task_type: str, schema: dict[str, list[str]]) -> Finding | None:
+    """A finding for an UPDATE or DELETE in a task of type INSERT: the question adds a row, and a
+    change of the rows the table has cannot add it (held-out set 9800, task 20: "Record the player 7
+    in ...; it comes with ..." answered with an UPDATE of a row that does not exist). Not repairable
+    here; the rule Checker writes the INSERT of the whole record the question states, when it
+    states one (``_sql_record.record_insert``)."""
+    if task_type != "INSERT" or not isinstance(stmt, (exp.Update, exp.Delete)):
+        return None
+    target = stmt.this
+    if not isinstance(target, exp.Table) or target.name not in schema:
+        return None
+    feedback = render("rule_sql_change_for_insert", table=target.name,
+                      statement="UPDATE" if isinstance(stmt, exp.Update) else "DELETE")
+    return Finding("change_for_insert", feedback, {"table": target.name, "repairable": False})
+

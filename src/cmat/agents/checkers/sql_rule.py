@@ -56,7 +56,7 @@ from cmat.agents.checkers._sql_sets import unknown_set_column, value_not_as_quot
 from cmat.agents.checkers._sql_tally import sum_for_count
 from cmat.agents.checkers._sql_text import TEXT_CHECKS, Finding, closest, segments
 from cmat.agents.checkers._sql_unmatched import unmatched_condition
-from cmat.agents.checkers._sql_update import insert_for_update, sets_not_as_stated
+from cmat.agents.checkers._sql_update import change_for_insert, insert_for_update, sets_not_as_stated
 from cmat.agents.checkers._sql_values import value_not_in_question
 from cmat.agents.checkers._sql_words import number_on_words
 from cmat.agents.checkers.base import FindingChecker
@@ -143,6 +143,7 @@ class SQLRuleChecker(FindingChecker):
     check_entity: bool = True
     # An UPDATE task is not answered by an INSERT, and its UPDATE sets the new values the question
     # states, no more, no fewer; both read from the question (``_sql_update``; the INSERT needs ``ctx.peek``).
+    # An INSERT task is not answered by an UPDATE or DELETE (the INSERT of the stated record replaces it).
     check_kind: bool = True
     # MIN, MAX and ORDER BY of numbers stored as text compare them as numbers (`col` + 0), where text
     # order ('11.36' before '2.27') would change the result (``_sql_order``; needs ``ctx.peek``).
@@ -257,6 +258,7 @@ class SQLRuleChecker(FindingChecker):
             yield insert_for_update(stmt, question, ctx.task.type, ctx.peek, ctx.schema)
         if self.check_kind:  # an UPDATE's SET as the question states it, before the rules that mend one value
             yield sets_not_as_stated(stmt, question, ctx.task.type, ctx.schema)
+            yield change_for_insert(stmt, ctx.task.type, ctx.schema)
         for ast_check in AST_CHECKS:
             yield self._shape(ast_check(stmt, sql, ctx.schema), stmt, question, ctx)
         if self.check_locate and ctx.peek is not None:
