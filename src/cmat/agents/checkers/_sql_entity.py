@@ -13,9 +13,9 @@ Ghanaian"), the rule rejects it (``ranked_column_selected``); with ``--repair`` 
 selects the row's name instead, under the same conditions and order (a MIN/MAX becomes ``ORDER
 BY`` that column ``LIMIT 1``):
 
-* the one header the question's <thing> names: the header is it, or starts with it ("which
-  school ..." is `School name`; a plural read as its singular), unless that is the measured
-  column itself;
+* the one header the question's <thing> names: the header is it, or it and "name" or "title"
+  ("which school ..." is `School name`, "the ship" no `Ship type`; a plural read as its
+  singular), unless that is the measured column itself;
 * for "which one", or a <thing> the table's name writes ("which museum" of "List of museums in
   ..."), the table's key: its first column, other than the measured one and any compared with a
   value, whose cells are all filled, all different and not all numbers (a leading `Pos.` or
@@ -64,13 +64,20 @@ _PAREN = re.compile(r"\([^)]*\)")
 
 def _asked_thing(question: str) -> str | None:
     """The <thing> a question for a ranked row asks for ("one", "museum", "episode title"), or None."""
+    return thing_asked(question, _ROW_ASKED, ends=False)
+
+
+def thing_asked(question: str, patterns: list[re.Pattern[str]], *, ends: bool = True) -> str | None:
+    """The ``noun`` group of the first of ``patterns`` the question matches (lower case; ``ends``:
+    less a final ".", "?" or "!", for a noun that ends the question), or None; "how many" questions
+    ask for a count, never a <thing>."""
     text = " ".join(norm(question).split())
     if re.search(r"\bhow many\b", text):
         return None
-    for pattern in _ROW_ASKED:
+    for pattern in patterns:
         match = pattern.search(text)
         if match:
-            return match.group("noun")
+            return (match.group("noun").rstrip(".?!") if ends else match.group("noun")) or None
     return None
 
 
@@ -80,12 +87,13 @@ def forms(thing: str) -> set[str]:
 
 
 def named_header(thing: str, columns: list[str]) -> str | None:
-    """The one header that is ``thing`` (or its singular), or starts with it ("school" is `School
-    name`, "final" is not `Opponent in the final`), parentheses aside; or None."""
+    """The one header that is ``thing`` (or its singular), or it and a word that names it ("school"
+    is `School name`; "ship" is no `Ship type`, an attribute of the ship; "final" is not `Opponent in
+    the final`), parentheses aside; or None."""
     named = []
     for column in columns:
         name = " ".join(norm(_PAREN.sub(" ", column)).split())
-        if any(name == f or name.startswith(f + " ") for f in forms(thing)):
+        if any(name == f or name in (f"{f} name", f"{f} names", f"{f} title") for f in forms(thing)):
             named.append(column)
     return named[0] if len(named) == 1 else None
 

@@ -28,11 +28,10 @@ import re
 from sqlglot import exp
 
 from cmat.agents.checkers._sql_changes import Peek, table_rows
-from cmat.agents.checkers._sql_entity import key_column, named_header, row_of_table
+from cmat.agents.checkers._sql_entity import key_column, named_header, row_of_table, thing_asked
 from cmat.agents.checkers._sql_headers import header_by_meaning
 from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import searchable_table
-from cmat.agents.checkers._sql_pairing import norm
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import render
 
@@ -52,14 +51,7 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Like, exp
 
 def asked_thing(question: str) -> str | None:
     """The <thing> a plain question asks for ("film", "director", "candidate"), or None."""
-    text = " ".join(norm(question).split())
-    if re.search(r"\bhow many\b", text):
-        return None
-    for pattern in _THING_ASKED:
-        match = pattern.search(text)
-        if match:
-            return match.group("noun").rstrip(".?!") or None
-    return None
+    return thing_asked(question, _THING_ASKED)
 
 
 def compared_columns(stmt: exp.Select) -> set[str]:
