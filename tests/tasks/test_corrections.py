@@ -122,11 +122,12 @@ def test_an_insert_written_as_an_update_becomes_a_changes_revision_only_when_ask
     default = correction_examples(tasks, kinds=("revision",))
     assert all(not e["messages"][-3]["content"].count("UPDATE") for e in default)
     updated = correction_examples(tasks, kinds=("revision",), mistakes=["update"])
-    assert len(updated) >= 30 and sum(e["rule"] == "change_matches_nothing" for e in updated) >= 30
+    # the kind rule's: an UPDATE of an INSERT task (the changes rule found it matches no row before it)
+    assert len(updated) >= 30 and sum(e["rule"] == "change_for_insert" for e in updated) >= 30
     for example in updated:
         bad, _, fix = example["messages"][-3:]
         assert "UPDATE `" in bad["content"] and "INSERT INTO `" in fix["content"] and fix["train"] and not bad["train"]
-    assert any("would change nothing" in e["messages"][-2]["content"] for e in updated)
+    assert all("adds a new row" in e["messages"][-2]["content"] for e in updated)
 
 
 def test_an_update_written_as_an_insert_becomes_an_inserts_revision_only_when_asked_for() -> None:

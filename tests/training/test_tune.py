@@ -163,7 +163,7 @@ def test_correction_tasks_can_be_limited_to_types(monkeypatch: pytest.MonkeyPatc
     assert len(tasks) == 8 and {t["type"][0] for t in tasks} == {"INSERT"}
     ((rows, _),) = trained
     revisions = [r for r in rows if r.get("source") == "revision"]
-    assert revisions and {r["rule"] for r in revisions} == {"change_matches_nothing"}
+    assert revisions and {r["rule"] for r in revisions} == {"change_for_insert"}
 
 
 def test_with_critic_the_model_also_learns_to_check_from_the_round_pairs(monkeypatch: pytest.MonkeyPatch,

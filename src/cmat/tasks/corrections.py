@@ -9,7 +9,8 @@ doubled letter, spaces and underscores swapped, backticks dropped from a name th
 and, for revisions, a condition on a value the question never states (another row's value) or,
 opt-in (``dropped``), one of several conditions left out, which the Checker's numbers rule
 names when the question states its number, or (``update``) an INSERT written as an UPDATE of
-the row it would add, which the changes rule finds matches no row, or (``insert``) an UPDATE
+the row it would add, which the kind rule rejects in an INSERT task (``change_for_insert``; with it
+off, the changes rule finds it matches no row), or (``insert``) an UPDATE
 written as an INSERT of the changed record, which the kind rule rejects in an UPDATE task (or,
 with it off, the inserts rule finds the table already has):
 
