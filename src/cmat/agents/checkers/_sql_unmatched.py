@@ -27,6 +27,7 @@ column holds as a word. The question's cells are the mentions rule's (``_sql_men
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -96,10 +97,10 @@ def _writes_a_cell(question: str, rows: list[tuple[Any, ...]], j: int) -> bool:
     return any(c and word_pattern(c).search(text) for c in cells)
 
 
-def _compared_columns(stmt: exp.Select) -> list[exp.Column]:
-    """The columns the statement compares with a value by ``=``."""
-    return [n.this for n in stmt.find_all(exp.EQ) if isinstance(n.this, exp.Column)
-            and isinstance(n.expression, exp.Literal)]
+def _compared_names(stmt: exp.Select) -> set[str]:
+    """The columns the statement compares with a value by ``=`` (lower case)."""
+    return {n.this.name.lower() for n in stmt.find_all(exp.EQ) if isinstance(n.this, exp.Column)
+            and isinstance(n.expression, exp.Literal)}
 
 
 def _cell_inside(value: str, question: str, rows: list[tuple[Any, ...]], columns: list[str],
@@ -146,6 +147,13 @@ def _holds_a_cell(value: str, question: str, rows: list[tuple[Any, ...]]) -> boo
                and word_pattern(c).search(text) for c in cells)
 
 
+def replaced(stmt: exp.Select, node: exp.Expression, condition: exp.Expression) -> exp.Select:
+    """A copy of ``stmt`` with its condition ``node`` replaced by ``condition``."""
+    fixed = stmt.copy()
+    next(n for n in fixed.find_all(type(node)) if n == node).replace(condition)
+    return fixed
+
+
 def without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
     """A copy of ``stmt`` with the top-level AND condition ``node`` left out (and the WHERE clause
     with it when it was the only one)."""
@@ -175,6 +183,7 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
     rows: list[tuple[Any, ...]] | None = None
     cells: list[Mention] = []
     paired: set[str] = set()
+    count = functools.cache(functools.partial(count_equal, peek, table))  # two checks below ask the same
     for node in conjuncts(where.this):
         column, literal = node.args.get("this"), node.args.get("expression")
         if not isinstance(node, exp.EQ) or not isinstance(column, exp.Column) \
@@ -182,10 +191,10 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
             continue
         value = str(literal.this)
         stated = _stated(value, question)
-        matches = count_equal(peek, table, column.name, value)
+        matches = count(column.name, value)
         if not value.strip() or matches is None or (matches and stated):
             continue  # the condition matches a value the question states (or nothing can be counted)
-        if (stated and any(count_equal(peek, table, c, value) != 0 for c in columns)) \
+        if (stated and any(count(c, value) != 0 for c in columns)) \
                 or (not matches and stored_form(peek, table, column.name, value) is not None):
             continue  # another column holds the stated value, or a cell is it up to punctuation: the lookups'
         if rows is None:
@@ -209,13 +218,12 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
                               reason="a value the question does not state" if matches else "which no row holds")
             return Finding("unmatched_condition", feedback,
                            {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
-        inside = _cell_inside(value, question, rows, columns, {c.name.lower() for c in _compared_columns(stmt)}) \
-            if not matches and not unused and not any(count_equal(peek, table, c, value) for c in columns) else None
+        inside = _cell_inside(value, question, rows, columns, _compared_names(stmt)) \
+            if not matches and not unused and not any(count(c, value) for c in columns) else None
         if inside is not None:
             holder, stored = inside
-            fixed = stmt.copy()
-            twin = next(n for n in fixed.find_all(exp.EQ) if n == node)
-            twin.replace(exp.EQ(this=exp.column(holder, quoted=True), expression=exp.Literal.string(stored)))
+            fixed = replaced(stmt, node, exp.EQ(this=exp.column(holder, quoted=True),
+                                                expression=exp.Literal.string(stored)))
             feedback = render("rule_sql_unmatched_inside", table=table.name, value=clip(value, 80),
                               column=column.name, holder=holder, stored=clip(stored, 80))
             return Finding("unmatched_condition", feedback,

@@ -34,7 +34,7 @@ from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_mentions import COMMON_WORDS, value_used
 from cmat.agents.checkers._sql_pairing import norm
 from cmat.agents.checkers._sql_text import Finding, word_pattern
-from cmat.agents.checkers._sql_unmatched import conjuncts, without
+from cmat.agents.checkers._sql_unmatched import conjuncts, replaced, without
 from cmat.agents.checkers._sql_values import as_number
 from cmat.agents.templates import render
 
@@ -93,9 +93,8 @@ def number_on_words(stmt: exp.Expression, question: str, peek: Peek, schema: dic
         others = [" ".join(norm(str(lit.this)).split()) for lit in stmt.find_all(exp.Literal) if lit.is_string]
         written = {c for c in cells if _written(c, question) and not value_used(c, others)}
         if len(written) == 1:
-            fixed = stmt.copy()
-            twin = next(n for n in fixed.find_all(type(node)) if n == node)
-            twin.replace(exp.EQ(this=exp.column(name, quoted=True), expression=exp.Literal.string(written.pop())))
+            fixed = replaced(stmt, node, exp.EQ(this=exp.column(name, quoted=True),
+                                                expression=exp.Literal.string(written.pop())))
             return Finding("number_on_words", feedback, {**details, "repairable": True,
                                                          "fixed": fixed.sql(dialect="mysql") + ";"})
         if any(other is not node and b is not None and b[0].name.lower() != column.name.lower()
