@@ -106,7 +106,7 @@ def _encloses_list(text: str, start: int) -> bool:
         if depth == 0:
             return False
         if depth == 1 and text.startswith(", ", i):
-            return any(text[j] == ")" for j in range(i, len(text)))
+            return ")" in text[i:]
     return False
 
 
@@ -218,10 +218,10 @@ def _aligned(items: list[tuple[str, str]], columns: list[str], starts: Starts | 
         item, before = items[len(items) - 1 - k]
         first = k == len(columns) - 1
         opening = first and before == "^"
-        named = [m for m in mentions(norm(item), columns)  # "Record the player 7 in ...": the sentence's noun
-                 if not (opening and re.fullmatch(r"\s*(?:[a-z]+\s+){1,2}the\s+", norm(item)[:m.start])
-                         and _NOUN_VALUE.match(item) and len(mentions(norm(item), columns)) == 1)]
-        if named:
+        spans = mentions(norm(item), columns)
+        noun = opening and len(spans) == 1 and _NOUN_VALUE.match(item) \
+            and re.fullmatch(r"\s*(?:[a-z]+\s+){1,2}the\s+", norm(item)[:spans[0].start])
+        if spans and not noun:  # "Record the player 7 in ...": "the player" is the sentence's noun
             value = _value_of(item, column, columns, opening, starts)
         else:
             value = _bare(item, opening)
