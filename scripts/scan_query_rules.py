@@ -24,7 +24,8 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
   column and with another one: caught by the unmatched rule, which compares the column that holds
   the cell inside the phrase;
 * ``invented``: a gold query with one more condition, a column it does not use = a word of the
-  table's name the question does not state: caught by the unmatched rule, which leaves it out;
+  table's name the question does not state, and apart = the name of a header the question
+  writes: caught by the unmatched rule, which leaves it out;
 * ``ranking``: a gold ranking query (ORDER BY ... LIMIT 1) with its ORDER BY and LIMIT removed:
   caught by the ranking rule (``_sql_ranking``), which orders on the header the question's
   superlative names;
@@ -58,6 +59,14 @@ query tasks of every type (never evaluation data) and reports, as one JSON objec
   column it does not use whose cells hold no digit: caught by the words rule (``_sql_words``),
   which leaves the copy out, or first by the pairing rule when the question names the number's
   header, and their repairs judged by rows;
+* ``copy``: the same bound copied onto the first column it does not use whose cells are all plain
+  numbers: caught by the pairing rule when the question names the number's header, which leaves
+  the copy out (``_sql_pairing``), and its repairs judged by rows;
+* ``direction``: a gold query with its MIN written as MAX (and back), or its ORDER BY ... LIMIT 1
+  the other way: caught by the direction rule (``_sql_direction``) when the question writes a
+  superlative at the header, and its repairs judged by rows;
+* ``text_operator``: a gold query with a `column` = 'text' condition written with ``<``: caught by
+  the operator rule (``_sql_compare``), which writes ``=`` back, and its repairs judged by rows;
 * ``dev_gold``: the same gold check on the dev set's query tasks whose gold query runs.
 
 Each query goes through the full Checker with repairs, as in ``cmat eval --checker rule --repair``.
@@ -144,6 +153,11 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
                 _repair(env, task, counts, "unmatched", ("unmatched_condition",), bad, gold_sql)
             for bad in _phrased(gold, index, task):
                 _repair(env, task, counts, "phrase", ("unmatched_condition",), bad, gold_sql)
+            ordered = gold.copy()
+            node = list(ordered.find_all(exp.EQ))[index]
+            node.replace(exp.LT(this=node.this.copy(), expression=node.expression.copy()))
+            _repair(env, task, counts, "text_operator", ("operator_not_stated",), ordered.sql(dialect="mysql"),
+                    gold_sql)
         for name, rules, broken in _reshaped(gold, task) if corrupt else []:
             _repair(env, task, counts, name, rules, broken, gold_sql)
         for renamed, question in _synonyms(gold, task) if corrupt else []:
@@ -154,7 +168,7 @@ def scan(tasks: list[Task], counts: Counter[str], prefix: str, corrupt: bool) ->
 
 def _reshaped(gold: exp.Expression, task: Task) -> list[tuple[str, tuple[str, ...], str]]:
     """(kind, the rules that catch it, the broken query) for the kinds that reshape ``gold`` as a
-    whole: ranking, invented, asked, bound, entity, tally, order, known and words."""
+    whole: ranking, invented, asked, bound, entity, tally, order, known, words, copy and direction."""
     out: list[tuple[str, tuple[str, ...], str]] = []
     if isinstance(gold, exp.Select) and gold.args.get("order") and gold.args.get("limit"):
         unordered = gold.copy()
@@ -169,7 +183,27 @@ def _reshaped(gold: exp.Expression, task: Task) -> list[tuple[str, tuple[str, ..
     out += [("order", ("text_order",), sql) for sql in _as_text(gold)]
     out += [("known", ("known_column_selected", "asked_not_selected"), sql) for sql in _known(gold)]
     out += [("words", ("number_on_words", "value_on_other_column"), sql) for sql in _on_words(gold, task)]
+    out += [("copy", ("value_on_other_column",), sql) for sql in _on_words(gold, task, numbers=True)]
+    out += [("direction", ("direction_not_stated",), sql) for sql in _reversed(gold)]
     return out
+
+
+def _reversed(gold: exp.Expression) -> list[str]:
+    """``gold`` with its MIN written as MAX and back, or its one ORDER BY key (with LIMIT 1) the
+    other way."""
+    if not isinstance(gold, exp.Select):
+        return []
+    turned = gold.copy()
+    aggregates = list(turned.find_all(exp.Max, exp.Min))
+    for node in aggregates:
+        node.replace((exp.Min if isinstance(node, exp.Max) else exp.Max)(this=node.this.copy()))
+    order, limit = turned.args.get("order"), turned.args.get("limit")
+    if not aggregates and order is not None and limit is not None and len(order.expressions) == 1:
+        key = order.expressions[0]
+        key.set("desc", not key.args.get("desc"))
+    elif not aggregates:
+        return []
+    return [turned.sql(dialect="mysql")]
 
 
 def _known(gold: exp.Expression) -> list[str]:
@@ -188,9 +222,10 @@ def _known(gold: exp.Expression) -> list[str]:
     return out
 
 
-def _on_words(gold: exp.Expression, task: Task) -> list[str]:
+def _on_words(gold: exp.Expression, task: Task, numbers: bool = False) -> list[str]:
     """``gold`` (with a condition `column` < number, or >, <=, >=) with the same bound on the first
-    column it does not use whose cells hold no digit (a copy of the number on a column of words)."""
+    column it does not use whose cells hold no digit (a copy of the number on a column of words),
+    or with ``numbers`` whose cells are all plain numbers (a copy on another column of numbers)."""
     where = gold.args.get("where") if isinstance(gold, exp.Select) else None
     bound = next((n for n in where.find_all(exp.LT, exp.LTE, exp.GT, exp.GTE)
                   if isinstance(n.this, exp.Column) and isinstance(n.expression, exp.Literal)), None) if where else None
@@ -200,7 +235,9 @@ def _on_words(gold: exp.Expression, task: Task) -> list[str]:
     used = {c.name.lower() for c in gold.find_all(exp.Column)}
     for j, column in enumerate(c["name"] for c in info["columns"]):
         cells = [str(r[j]) for r in info["rows"] if j < len(r) and r[j] is not None and str(r[j]).strip()]
-        if column.lower() not in used and cells and not any(re.search(r"\d", c) for c in cells):
+        fits = all(re.fullmatch(r"-?\d+(?:\.\d+)?", c) for c in cells) if numbers \
+            else not any(re.search(r"\d", c) for c in cells)
+        if column.lower() not in used and cells and fits:
             copy = bound.copy()
             copy.set("this", exp.column(column, quoted=True))
             return [gold.where(copy, append=True, copy=True).sql(dialect="mysql")]
@@ -262,16 +299,27 @@ def _phrased(gold: exp.Expression, index: int, task: Task) -> list[str]:
 
 def _invented(gold: exp.Expression, task: Task) -> list[str]:
     """``gold`` with one more condition: a column it does not use = the longest word of the
-    table's name (a value the question does not state)."""
+    table's name (a value the question does not state), and apart = the name of a header the
+    question writes."""
     if not isinstance(gold, exp.Select):
         return []
     words = _name_words(task)
     used = {c.name.lower() for c in gold.find_all(exp.Column)}
     free = [c for c in task.data["table"]["table_info"]["columns"] if c["name"].lower() not in used]
-    if not words or not free or words[0].lower() in str(task.data["description"]).lower():
+    if not free:
         return []
-    condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(words[0]))
-    return [gold.where(condition, append=True, copy=True).sql(dialect="mysql")]
+    question = str(task.data["description"]).lower()
+    out = []
+    if words and words[0].lower() not in question:
+        condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(words[0]))
+        out.append(gold.where(condition, append=True, copy=True).sql(dialect="mysql"))
+    # the name of a header the question writes, as a value of the same unused column ('Mountain
+    # range' of "when belwood range is the Mountain range")
+    named = next((c.name for c in gold.find_all(exp.Column) if c.name.lower() in question), None)
+    if named is not None:
+        condition = exp.EQ(this=exp.column(free[0]["name"], quoted=True), expression=exp.Literal.string(named))
+        out.append(gold.where(condition, append=True, copy=True).sql(dialect="mysql"))
+    return out
 
 
 def _numeric_used(gold: exp.Expression, task: Task) -> list[str]:

@@ -3,6 +3,8 @@ the answer is every value it returned, and the Checker can write that answer its
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from checker_helpers import answer, history, make_ctx, operation
 
@@ -29,8 +31,8 @@ def test_a_part_of_a_filtered_result_is_completed() -> None:
 @pytest.mark.parametrize(
     ("query", "result", "reply"),
     [
-        # the whole result, in any order, letter case or number spelling
-        (FILTER, "[('K255AZ',), ('K228EE',)]", answer('["k228ee", "K255AZ"]')),
+        # the whole result, in any order or number spelling (letter case: test_a_value_is_written_as_...)
+        (FILTER, "[('K255AZ',), ('K228EE',)]", answer('["K228EE", "K255AZ"]')),
         (FILTER, "[(26,), (27,)]", answer('["26.0", "27"]')),
         # a query that singles rows out (ORDER BY, LIMIT, an aggregate, GROUP BY): one may be the answer
         (operation("SELECT `Call sign` FROM `Radio Stations` ORDER BY `Rank` DESC"), "[('K1',), ('K2',)]",
@@ -78,3 +80,22 @@ def test_one_number_with_thousands_separators_is_written_plainly(written: str, p
 def test_other_numbers_and_lists_keep_their_form(text: str, result: str) -> None:
     ctx = make_ctx(answer(text), conversation=history((operation("SELECT `Rank` FROM `Radio Stations`"), result)))
     assert FULL.verify(ctx).approve, FULL.verify(ctx).feedback
+
+
+@pytest.mark.parametrize(("text", "result", "fixed"), [
+    # held-out set 10400, task 19: "What Title has a Viewers (millions) fewer than 3.01?"
+    ('["Electric Orchard"]', "[('\"Electric Orchard\"',)]", '["\\"Electric Orchard\\""]'),
+    ('["k255az"]', "[('K255AZ',)]", '["K255AZ"]'),
+    ('["k228ee", "K255AZ"]', "[('K255AZ',), ('K228EE',)]", '["K228EE", "K255AZ"]'),
+])
+def test_a_value_is_written_as_the_result_writes_it(text: str, result: str, fixed: str) -> None:
+    ctx = make_ctx(answer(text), conversation=history((operation("SELECT `Call sign` FROM `Radio Stations` WHERE "
+                                                                 "`Class` = 'D' LIMIT 1"), result)))
+    verdict = FULL.verify(ctx)
+    assert not verdict.approve and verdict.details["rule"] == "answer_not_as_stored"
+    assert "quotes and letter case included" in verdict.feedback
+    assert parse_reply(verdict.revision).content.strip() == fixed
+    label = re.findall(r"\('(.*?)',\)", result)
+    assert select_correct(fixed, label) and not select_correct(text, label)  # AgentBench compares text as written
+    assert FULL.verify(make_ctx(verdict.revision, conversation=ctx.conversation)).approve
+    assert SQLRuleChecker(check_answers=False).verify(ctx).approve

@@ -335,7 +335,7 @@ QUERY = operation("SELECT `Call sign` FROM `Radio Stations` WHERE `Class` = 'D'"
     ("result", "reply"),
     [
         ("[('KXYZ',), ('KABC',)]", answer('["KXYZ", "KABC"]')),
-        ("[('KXYZ',)]", answer('["kxyz"]')),  # any letter case
+        ("[('KXYZ',), ('KABC',)]", answer('["KABC", "KXYZ"]')),  # any order (letter case: answer_not_as_stored)
         ("[(26,)]", answer('["26.0"]')),  # numbers by value
         ("[(9.41921052631579,)]", answer('["9.41921052631579"]')),
         ("[('62,129',)]", answer("[62129]")),

@@ -19,7 +19,9 @@ The answer must also be the whole result when the query filters without ordering
 copies one or two of them ("1–0" for the rows '1–0' and '2–0'). And a single number is written
 without thousands separators (:func:`grouped_number`): AgentBench compares one value with one
 label as floats, "32,502" is no float, and numeric labels are stored as floats ('32502.0'). The
-Checker can write both answers itself (``--repair``).
+Checker can write both answers itself (``--repair``). Text is compared as written too: an answer
+value that is a cell of the result only up to letter case or the quotes around it ("Electric
+Orchard" for the cell '"Electric Orchard"') is written as the cell (:func:`answer_not_as_stored`).
 """
 
 from __future__ import annotations
@@ -183,3 +185,33 @@ def grouped_number(answer: str) -> Finding | None:
     plain = str(values[0]).strip().replace(",", "")
     feedback = render("rule_answer_grouped_number", written=str(values[0]).strip(), plain=plain)
     return Finding("answer_grouped_number", feedback, {"answer": json.dumps([plain]), "repairable": True})
+
+
+_QUOTES = "\"'\u201c\u201d\u2018\u2019 "
+
+
+def _bare(text: str) -> str:
+    return text.strip(_QUOTES).lower()
+
+
+def answer_not_as_stored(answer: str, result: str, limit: int) -> Finding | None:
+    """A finding when an answer value is a cell of ``result`` only up to letter case or the quotes
+    around it, and exactly one cell so; ``details["answer"]`` is the answer with those values
+    written as the cells. AgentBench compares text as written."""
+    values = _answer_values(answer)
+    if not values or len(result) >= limit:
+        return None
+    cells = _cells(result)
+    written: list[object] = []
+    for value in values:
+        text = str(value).strip()
+        alike = list(dict.fromkeys(c for c in cells if _bare(c) == _bare(text)))
+        number = re.fullmatch(r"-?[\d,]*\.?\d+", text) is not None  # compared by value
+        written.append(value if text in cells or number or len(alike) != 1 or not _bare(text) else alike[0])
+    if written == values:
+        return None
+    fixed = json.dumps(written, ensure_ascii=False)
+    changed = [f"'{v}' as '{w}'" for v, w in zip(values, written, strict=True) if v != w]
+    feedback = render("rule_answer_not_as_stored", changed=clip(", ".join(changed[:3]), _SHOWN),
+                      answer=clip(fixed, _SHOWN))
+    return Finding("answer_not_as_stored", feedback, {"answer": fixed, "repairable": True})

@@ -219,3 +219,36 @@ AST_CHECKS = (
     insert_shape,
     whole_table_change,
 )
+
+
+def conjuncts(where: exp.Expression) -> list[exp.Expression]:
+    """The conditions that ``where`` joins with AND at its top level, parentheses unwrapped."""
+    node = where
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.And):
+        parts = [node.args["this"], node.args["expression"]]
+        return [c for part in parts for c in conjuncts(part)]
+    return [node]
+
+
+def replaced(stmt: exp.Select, node: exp.Expression, condition: exp.Expression) -> exp.Select:
+    """A copy of ``stmt`` with its condition ``node`` replaced by ``condition``."""
+    fixed = stmt.copy()
+    next(n for n in fixed.find_all(type(node)) if n == node).replace(condition)
+    return fixed
+
+
+def without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
+    """A copy of ``stmt`` with the top-level AND condition ``node`` left out (and the WHERE clause
+    with it when it was the only one)."""
+    fixed = stmt.copy()
+    where = fixed.args["where"]
+    kept = [c for c in conjuncts(where.this) if c != node]
+    if len(kept) == len(conjuncts(where.this)):
+        return fixed
+    if not kept:
+        fixed.set("where", None)
+        return fixed
+    fixed.set("where", exp.Where(this=exp.and_(*[c.copy() for c in kept])))
+    return fixed

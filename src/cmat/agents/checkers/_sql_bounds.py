@@ -24,9 +24,9 @@ import re
 
 from sqlglot import exp
 
+from cmat.agents.checkers._sql_ast import conjuncts, without
 from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_text import Finding
-from cmat.agents.checkers._sql_unmatched import conjuncts, without
 from cmat.agents.checkers._sql_values import as_number, question_numbers
 from cmat.agents.templates import clip, render
 

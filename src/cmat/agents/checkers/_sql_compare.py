@@ -7,13 +7,15 @@ and returns other rows. This module reads the words right before a number (:data
 right after it (:data:`AFTER`) and names the operator they mean; a condition on a number the
 question compares in words, with another operator, is a finding, repairable by writing the
 stated operator (a quoted number becomes a plain one, so that ``'50' < '232'`` does not compare
-text).
+text). A text value compared by order (`Range` < 'Dalmore Range' for "when range is dalmore
+range") that the question writes with no comparison words before it is compared with ``=``.
 
 It also builds the condition a statement left out: the numbers rule (``_sql_numbers``) rejects
 a query that drops a stated number, and when the question names exactly one header next to that
 number ("when Points is 51", "for 11 points"), the dropped condition is `Points` = 51 (or the
-stated comparison), which the Checker can add itself. Only to a SELECT that does not use that
-column at all: an UPDATE's missing number may be a value to set.
+stated comparison), which the Checker can add itself. Only to a SELECT that does not compare
+that column yet (it may select it: "Which films are there when the Year is before 2001" written
+as ``SELECT `Year` ...``): an UPDATE's missing number may be a value to set.
 
 Numbers are whole tokens: "15" in "15-28" or "13.17" in "13.17 (95)" is part of a longer value
 and never read as a number of its own here.
@@ -119,31 +121,47 @@ def comparisons(stmt: exp.Expression) -> list[tuple[exp.Binary, exp.Column, exp.
     return out
 
 
+def _text_operator(question: str, value: str, node: exp.Binary) -> str | None:
+    """"=" for a text value (no number) compared by order (`Range` < 'Dalmore Range') that the
+    (normalised) question writes, each time with no comparison words before it ("range is
+    dalmore range"); None otherwise ("a Date before 'May 2012'" compares)."""
+    phrase = " ".join(norm(value).split())
+    if isinstance(node, (exp.EQ, exp.NEQ)) or not re.search(r"[a-z]", phrase) or re.search(r"\d", phrase):
+        return None
+    places = list(re.finditer(r"(?<![\w])" + r"\s+".join(map(re.escape, phrase.split())) + r"(?![\w])", question))
+    if not places or any(p.search(question[max(0, m.start() - _REACH) : m.start()]) for m in places for p, _ in BEFORE):
+        return None
+    return "="
+
+
 def operator_not_stated(stmt: exp.Expression, question: str, schema: Schema) -> Finding | None:
     """The first condition on a number that the question compares in words with another
-    operator ("Goal smaller than 17" as ``Goal = 17``), as a repairable finding; None if none."""
+    operator ("Goal smaller than 17" as ``Goal = 17``), or on a text value it writes with no
+    comparison words, by order (``_text_operator``), as a repairable finding; None if none."""
     if not question.strip():
         return None
     text = norm(question)
     spans = mentions(text, [c for cols in schema.values() for c in cols])
     for node, column, literal in comparisons(stmt):
         value = str(literal.this)
-        wanted = stated_operator(text, value) if _number(value) else None
-        if wanted is None or wanted == "=" or wanted == _SYMBOL[type(node)]:
-            continue  # "=" is never enforced: "Points of 5" may still be written as ">= 5"
+        number = _number(value) is not None
+        wanted = stated_operator(text, value) if number else _text_operator(text, value, node)
+        if wanted is None or (wanted == "=" and number) or wanted == _SYMBOL[type(node)]:
+            continue  # "=" is never enforced for a number: "Points of 5" may still be written as ">= 5"
         header = paired(text, value, spans)
         if header is not None and header.lower() != column.name.lower():
             continue  # the value belongs to another column: the pairing rule's finding
-        feedback = render("rule_sql_operator", value=value, operator=wanted, used=_SYMBOL[type(node)],
-                          column=column.name)
+        feedback = render("rule_sql_operator", value=value if number else f"'{value}'", operator=wanted,
+                          used=_SYMBOL[type(node)], column=column.name)
         details = {"name": column.name, "value": value[:200], "operator": wanted, "repairable": True}
         return Finding("operator_not_stated", feedback, details)
     return None
 
 
 def _literal(number: str, operator: str) -> exp.Expression:
-    """A number literal; a number written with thousands separators stays the stored text for "="."""
-    if operator == "=" and "," in number:
+    """A number literal; a number written with thousands separators stays the stored text for
+    "=", and a text value stays text."""
+    if (operator == "=" and "," in number) or _number(number) is None:
         return exp.Literal.string(number)
     return exp.Literal.number(_number(number) or number)
 
@@ -195,8 +213,8 @@ def missing_condition(stmt: exp.Expression, question: str, schema: Schema, numbe
     places = occurrences(text, number)
     if header is None or operator is None or not all(_ends_value(text, start, end, spans) for start, end in places):
         return {}
-    used = {c.name.lower() for c in stmt.find_all(exp.Column)}
-    repairable = isinstance(stmt, exp.Select) and header.lower() not in used
+    compared = {c.name.lower() for clause in condition_clauses(stmt) for c in clause.find_all(exp.Column)}
+    repairable = isinstance(stmt, exp.Select) and header.lower() not in compared
     return {"column": header, "operator": operator, "repairable": repairable}
 
 

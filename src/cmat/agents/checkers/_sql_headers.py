@@ -4,13 +4,19 @@ Questions name headers loosely ("the Nationality" of a table whose header is `Co
 Spectators" for `Attendance`, "the total floors" for `Storeys`), and a small model writes the
 question's word as a column; the database answers "Unknown column" and the model rarely finds
 the header on its own. When no header is spelt like the name (``_sql_text.closest``, which
-comes first), the Checker resolves it in two ways, both gold-free:
+comes first), the Checker resolves it in three ways, all gold-free:
 
 * **by a value**: the name is compared with a text value in a condition (`Nationality` =
   'Chilean') and exactly one header the statement does not use holds that value (any letter
   case, as MySQL compares, through ``CheckContext.peek``), or, when none holds it whole, one
   cell of exactly one such header writes it as a word ('Hartbrook' of 'SS Hartbrook', which the
-  lookup rule then compares with LIKE): that header is the name's;
+  lookup rule then compares with LIKE), or, failing that, the value writes one cell the question
+  writes too ('Adele stavros has' for "Name adele stavros has what Caps?", which the unmatched
+  rule then compares as the cell): that header is the name's;
+* **the other way round**: the name is a cell of exactly one header and the statement compares
+  it with that header's name (`Archive House` = 'The building' for "when 'Archive House' is the
+  building") or with a part of itself (`Wandering Parade 3` = '3'): the condition becomes
+  `Building` = 'Archive House';
 * **by meaning**: the name is written in the question (as whole words) and is not the table's
   name or a value a cell holds; the sentence embedding of the name (all-MiniLM-L6-v2, shipped
   with the project) is closest to one header the statement does not use, by at least
@@ -25,6 +31,7 @@ never reads.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,11 +39,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlglot import exp
 
-from cmat.agents.checkers._sql_ast import condition_clauses
-from cmat.agents.checkers._sql_changes import Peek, count_equal
+from cmat.agents.checkers._sql_ast import condition_clauses, replaced
+from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_counts import numeric_column
+from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import cells_with_part, searchable_table
 from cmat.agents.checkers._sql_text import word_pattern
+from cmat.agents.checkers._sql_unmatched import cell_inside
 from cmat.errors import CmatError
 
 if TYPE_CHECKING:
@@ -95,7 +104,10 @@ def resolved_column(stmt: exp.Expression, name: str, question: str, peek: Peek |
     free = [h for h in schema[table.name] if h and h.lower() not in used]
     if not free:
         return None
-    header, how = _by_value(stmt, name, table, free, peek), "value"
+    swapped = _swapped(stmt, name, table, schema[table.name], peek)
+    if swapped is not None:
+        return swapped
+    header, how = _by_value(stmt, name, question, table, free, peek), "value"
     if header is None and _question_word(name, question, table, schema[table.name], peek):
         similarity = default_similarity()
         if similarity is not None:
@@ -109,6 +121,12 @@ def resolved_column(stmt: exp.Expression, name: str, question: str, peek: Peek |
     for column in fixed.find_all(exp.Column):
         if column.name.lower() == name.lower():
             column.replace(exp.column(header, quoted=True))
+    listed = fixed.this.expressions if isinstance(fixed, exp.Insert) and isinstance(fixed.this, exp.Schema) else []
+    for identifier in listed:  # an INSERT's column list holds names, not columns
+        if isinstance(identifier, exp.Identifier) and identifier.name.lower() == name.lower():
+            identifier.replace(exp.to_identifier(header, quoted=True))
+    if fixed == stmt:
+        return None
     return fixed.sql(dialect="mysql") + ";", header, how
 
 
@@ -119,8 +137,10 @@ def header_by_meaning(name: str, headers: list[str], free: list[str]) -> str | N
     return _by_meaning(name, headers, free, similarity) if similarity is not None else None
 
 
-def _by_value(stmt: exp.Expression, name: str, table: exp.Table, free: list[str], peek: Peek | None) -> str | None:
-    """The one free header that holds a text value the statement compares ``name`` with."""
+def _by_value(stmt: exp.Expression, name: str, question: str, table: exp.Table, free: list[str],
+              peek: Peek | None) -> str | None:
+    """The one free header that holds a text value the statement compares ``name`` with, or one
+    of whose cells, written in the question, is written inside that value."""
     if peek is None:
         return None
     for clause in condition_clauses(stmt):
@@ -138,8 +158,35 @@ def _by_value(stmt: exp.Expression, name: str, table: exp.Table, free: list[str]
                 holders = [h for h, cells in parts.items() if cells and len(cells) == 1]
                 if len([h for h, cells in parts.items() if cells]) != 1:
                     holders = []
+            if not holders and peek is not None:  # 'Adele stavros has': one cell the question writes is inside it
+                rows = table_rows(peek, table, free, MAX_ROWS)
+                inside = cell_inside(value, question, rows, free, set()) if rows is not None else None
+                holders = [inside[0]] if inside is not None else []
             if len(holders) == 1:
                 return holders[0]
+    return None
+
+
+def _swapped(stmt: exp.Expression, name: str, table: exp.Table, headers: list[str],
+             peek: Peek | None) -> tuple[str, str, str] | None:
+    """(the statement with the condition written the right way round, the header, "swap") when
+    ``name`` is a cell of exactly one header and the statement compares it with that header's
+    name (`Archive House` = 'The building' for "when 'Archive House' is the building") or with a
+    part of itself (`Wandering Parade 3` = '3'); else None."""
+    if peek is None or not isinstance(stmt, exp.Select):
+        return None
+    holders = [h for h in headers if h and count_equal(peek, table, h, name)]
+    if len(holders) != 1:
+        return None
+    header = holders[0]
+    for node in stmt.find_all(exp.EQ):
+        column, literal = node.args.get("this"), node.args.get("expression")
+        written = " ".join(str(literal.this).lower().split()) if isinstance(literal, exp.Literal) else ""
+        if isinstance(column, exp.Column) and column.name.lower() == name.lower() and written \
+                and (re.sub(r"^the\s+", "", written) == header.lower() or word_pattern(written).search(name.lower())):
+            condition = exp.EQ(this=exp.column(header, quoted=True), expression=exp.Literal.string(name))
+            fixed = replaced(stmt, node, condition)
+            return fixed.sql(dialect="mysql") + ";", header, "swap"
     return None
 
 

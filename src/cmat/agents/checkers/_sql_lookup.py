@@ -8,7 +8,8 @@ runs and returns nothing. The Checker asks the table itself, through ``CheckCont
 the statement compares it with, and exactly one other column holds it, that column is the
 value's, and the condition is rejected; with ``--repair`` the Checker moves it there when the
 wrong column occurs once in the statement and the right one not at all. Equality with text
-literals of three or more characters with a letter only ('8' or 'D' is in many columns by
+literals of three or more characters with a letter, or with four digits or more ('67,353' of
+"when the Attendance is '67,353'" compared as `Match No.`), only ('8' or 'D' is in many columns by
 chance), compared the way the database compares (MySQL's collation: any letter case).
 
 A value that the statement's one selected column holds, compared with another column that does
@@ -90,7 +91,7 @@ def value_in_other_column(stmt: exp.Expression, peek: Peek, schema: dict[str, li
             if not isinstance(column, exp.Column) or not isinstance(literal, exp.Literal) or not literal.is_string:
                 continue
             value = str(literal.this)
-            if len(value.strip()) < 3 or not any(ch.isalpha() for ch in value) \
+            if len(value.strip()) < 3 or (not any(ch.isalpha() for ch in value) and sum(map(str.isdigit, value)) < 4) \
                     or count_equal(peek, table, column.name, value) != 0:
                 continue  # held (or not countable): nothing to say
             stored = stored_form(peek, table, column.name, value)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from cmat.agents.checkers._sql_ast import condition_clauses
+from cmat.agents.checkers._sql_ast import condition_clauses, conjuncts, without
 from cmat.agents.checkers._sql_text import Finding
 from cmat.agents.templates import clip, render
 
@@ -39,7 +39,7 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like)
 LINK_WORDS = frozenset({
     "of", "is", "was", "are", "were", "be", "equal", "equals", "to", "than", "smaller", "larger", "bigger",
     "greater", "less", "more", "fewer", "higher", "lower", "above", "below", "under", "over", "at", "least",
-    "most", "a", "an", "the", "as",
+    "most", "a", "an", "the", "as", "before", "after", "earlier", "later", "beneath", "exceeding",
 })
 AFTER_WORDS = frozenset({"as", "the", "a", "an", "its", "their"})  # "LP as the Format", "1888 as its Launched"
 
@@ -66,7 +66,7 @@ def without_table(question: str, table: str) -> str:
 def mentions(question: str, columns: list[str]) -> list[Span]:
     """Where the question names a header: whole words, longest names first, no overlaps; a
     header's own name before another's short form ("Venue" is `Venue`, not `Venue (H/A)`; "Nat"
-    is `Nat.`). A
+    is `Nat.`; "number of tracks" is `No. of tracks`). A
     header of one character ('L', '#') is named only right before ":" or "=" ("l = '3'")."""
     names: list[tuple[str, str, bool]] = []
     for column in columns:
@@ -74,7 +74,9 @@ def mentions(question: str, columns: list[str]) -> list[Span]:
         bare = norm(_PAREN.sub("", column)).strip()
         # "Nat" names `Nat.`, "Pos" `Pos.`; "No" is no short form of `No.`: a word of questions
         cut = [f.rstrip(".") for f in (full, bare) if f.endswith(".") and len(f.rstrip(".")) >= 3]
-        for form in dict.fromkeys((full, bare, *cut)):
+        # "number of tracks" names `No. of tracks`
+        spelt = [re.sub(r"^no\.? of ", "number of ", f) for f in (full, bare) if re.match(r"no\.? of ", f)]
+        for form in dict.fromkeys((full, bare, *cut, *spelt)):
             if form:
                 names.append((form, column, form == full))
     taken: list[Span] = []
@@ -178,9 +180,29 @@ def _misplaced(stmt: exp.Expression, question: str, schema: dict[str, list[str]]
             continue  # what the statement selects or sets ("the Score of the 2026 final") is no condition
         feedback = render("rule_sql_value_column", value=clip(str(literal.this), 80), column=header,
                           used=column.name)
-        details = {"name": column.name, "target": header, "value": str(literal.this)[:200],
-                   "repairable": used.count(column.name.lower()) == 1 and header.lower() not in used}
+        details: dict[str, object] = {"name": column.name, "target": header, "value": str(literal.this)[:200],
+                                      "repairable": used.count(column.name.lower()) == 1
+                                      and header.lower() not in used}
+        copy = _copied(stmt, column, literal, header)
+        if copy is not None:
+            details.update(repairable=True, fixed=copy)
+            feedback = render("rule_sql_value_copied", value=clip(str(literal.this), 80), column=header,
+                              used=column.name)
         yield Finding("value_on_other_column", feedback, details)
+
+
+def _copied(stmt: exp.Expression, column: exp.Column, literal: exp.Literal, header: str) -> str | None:
+    """The query ``stmt`` without the condition of ``column`` on ``literal`` when the question's
+    own column for the value, ``header``, is compared with the same value too: a copy of that
+    condition (`Length km` < 20.7 beside `Discharge (m³/s)` > 20.7), left out; else None."""
+    node = literal.parent
+    where = stmt.args.get("where") if isinstance(stmt, exp.Select) else None
+    if not isinstance(stmt, exp.Select) or where is None or not isinstance(node, exp.Expression) \
+            or node not in conjuncts(where.this) \
+            or not any(c.name.lower() == header.lower() and str(v.this) == str(literal.this)
+                       for c, v in _conditions(stmt) if v is not literal):
+        return None
+    return without(stmt, node).sql(dialect="mysql") + ";"
 
 
 def set_value_on_other_column(stmt: exp.Expression, question: str, schema: dict[str, list[str]]) -> Finding | None:

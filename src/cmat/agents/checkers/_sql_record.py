@@ -31,7 +31,8 @@ to it, and only where the reading is unambiguous:
   sentence, a header's name after "the", "a", "an" or "new", has no value unlinked or after ":"
   ("Record the player 17", "insert the album '2011' (...)", "a new player: 60, ..."), while "the
   rank of 23" and "the club = 'FK Trakai'" are pairs;
-* a header of one character ('L', '#') is read only before ":" or "=" ("l = '3'", "# = 13").
+* a header of one character ('L', '#') is read only before ":" or "=" ("l = '3'", "# = 13"); one
+  mark ('#') also after "as the" / "as its" ("'20' as the #").
 
 :func:`record_mismatch` compares an INSERT's values with that record, column by column. A value
 the question quotes or writes as a number must be written exactly so. A value in plain words is
@@ -249,6 +250,13 @@ def _number_before(question: str, span: Span, ends: set[int]) -> tuple[str, int,
     return number.group(1), number.start(1), number.end(1)
 
 
+def _marks(text: str, columns: list[str]) -> list[Span]:
+    """Where the (normalised) question names a header that is one mark ('#') as the last word of
+    "as the" / "as its" ("'20' as the #"), which ``mentions`` leaves to ":" and "=" ("# = 13")."""
+    return [Span(m.start("mark"), m.end("mark"), c) for c in columns if len(c.strip()) == 1 and not c.strip().isalnum()
+            for m in re.finditer(r"\bas\s+(?:the|its)\s+(?P<mark>" + re.escape(c.strip()) + r")(?![\w])", text)]
+
+
 def stated_record(question: str, columns: list[str], table: str = "", strict: bool = False) -> dict[str, str]:
     """The value the question states for each header it pairs with exactly one (module doc);
     ``table``, the table's name, may end the last value ("... Safety to <table>"). ``strict``
@@ -261,8 +269,9 @@ def stated_record(question: str, columns: list[str], table: str = "", strict: bo
     quoted = [q for q in _quoted(question) if q[2].strip().lower() not in names]
     tables = [m.span() for m in re.finditer(re.escape(norm(table)), text)] if table.strip() else []
     inside = [(start, end) for start, end, _ in quoted] + tables
-    spans = [s for s in mentions(text, columns)  # not in a quoted value ('Madison High School') nor the table's name
-             if not any(start <= s.start and s.end <= end for start, end in inside)]
+    spans = [s for s in mentions(text, columns) + _marks(text, columns)  # not in a quoted value ('Madison High
+             if not any(start <= s.start and s.end <= end for start, end in inside)]  # School') nor the table's name
+    spans.sort(key=lambda s: s.start)
     starts = {s.start for s in spans} | {s.start - 1 for s in spans}  # a header may be quoted
     ends = {s.end for s in spans} | {s.end + 1 for s in spans}
     found: dict[str, set[str]] = {}
@@ -302,10 +311,11 @@ def _held(value: str, stated: str, question: str, others: frozenset[str] = froze
           headers: frozenset[str] = frozenset()) -> bool:
     """Whether ``value`` must be written as ``stated``: a quoted value exactly (with or without
     its own double quotes, which may belong to it: "A Voyage"); a number unless the two differ in
-    spaces and punctuation alone ('4 - 3' for "4-3") or the value ends with it ("Kavanagh, 1816":
-    an unquoted list cannot tell); plain words when they differ in letter case alone or the
-    question nowhere writes them (spaces and punctuation aside; a value whose first or last word
-    the question writes only inside a longer word, 'Pan' of "Panama", is not written); any value
+    spaces alone ('4 - 3' for "4-3"; not '19 #' for "19 #," nor '4.' for "... and 4.") or the
+    value ends with it ("Kavanagh, 1816": an unquoted list cannot tell); plain words when they
+    differ in letter case alone or the question nowhere writes them (spaces and punctuation aside;
+    a value whose first or last word the question writes only inside a longer word, 'Pan' of
+    "Panama", is not written); any value
     that is the one stated for another column (``others``, plain forms: '23,074' for "outcome set
     to Nominated"), or a header's name (``headers``, plain forms: 'Work' for "Work set to ...")."""
     if value in (stated, f'"{stated}"'):
@@ -315,7 +325,8 @@ def _held(value: str, stated: str, question: str, others: frozenset[str] = froze
     if _is_quoted(stated, question):
         return True
     if _NUMBER.fullmatch(stated):
-        return _plain(value) != _plain(stated) and not re.search(r"(?<![\w.])" + re.escape(stated) + "$", value)
+        return "".join(value.split()) != "".join(stated.split()) \
+            and not re.search(r"(?<![\w.])" + re.escape(stated) + "$", value)
     return value.lower() == stated.lower() or _plain(value) not in _plain(question) \
         or not _ends_written(value, question)
 
@@ -325,6 +336,11 @@ def _ends_written(value: str, question: str) -> bool:
     words = re.findall(r"\w+", value.lower())
     text = question.lower()
     return all(word_pattern(w).search(text) for w in (words[:1] + words[-1:]))
+
+
+def _spaced(text: str) -> str:
+    """``text`` in lower case with its spaces collapsed: '19 #' is not '19'."""
+    return " ".join(text.lower().split())
 
 
 def _plain(text: str) -> str:
@@ -352,13 +368,15 @@ def _written(stated: str, question: str, given: list[str], others: set[str], quo
     its beginning or its end ('Remastered' for "The Hidden Voyage: Remastered for title"): the
     INSERT's own value that contains it, is written in the question and is stated for no other
     column is kept, unless what it adds is a header's name (``headers``, plain: 'Type Collier' of
-    "Type Collier", '464 as its Crew size')."""
+    "Type Collier", '464 as its Crew size') or holds no letter or digit ('19 #' of "19 #", '4.' of
+    "... and 4.")."""
     if _is_quoted(stated, question):
         double = f'"{stated}"'
-        if stated in given or (stated.startswith('"') and stated.endswith('"')):
-            return stated  # as given, or its quotes already read with it (""Voyage"" in the question)
+        if stated.startswith('"') and stated.endswith('"'):
+            return stated  # its quotes already read with it (""Voyage"" in the question)
         return double if double in given or (quoted_column and double in question) else stated
     longer = [v for v in given if v != stated and _has_words(v, stated) and v not in others
+              and re.search(r"[^\W_]", v.replace(stated, "", 1))  # '19 #', '4.': a mark is no lost part
               and _plain(v) in _plain(question) and not any(h and h in _plain(v).replace(_plain(stated), "", 1)
                                                               for h in headers)]
     return longer[0] if len(longer) == 1 else stated
@@ -394,8 +412,12 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
     if whole is not None:  # every column's value is stated: a value in other words than its own is wrong too
         record = whole
         wrong = sorted({*wrong, *(i for i, (c, v) in enumerate(zip(columns, values, strict=True))
-                                  if _plain(_text(v)) != _plain(whole[c]))})
-    forms = {i: _written(record[columns[i]], question, [_text(values[i])], set(), _in_quotes(peek, table, columns[i]),
+                                  if _spaced(_text(v)) != _spaced(whole[c]))})
+    texts = [_text(v) for v in values]
+    wrong = sorted({*wrong, *(i for i, c in enumerate(columns) if c in record and texts[i] == record[c]
+                              and f'"{record[c]}"' in question and _in_quotes(peek, table, c))})  # '"A Title"'
+    twice = {t for t in texts if texts.count(t) > 1}  # '16, 24' written for two columns is neither's own form
+    forms = {i: _written(record[columns[i]], question, [texts[i]], twice, _in_quotes(peek, table, columns[i]),
                          headers) for i in wrong}
     wrong = [i for i in wrong if forms[i] != _text(values[i])]  # the INSERT's own longer form of a value stays
     if not wrong:
@@ -407,7 +429,7 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
         cells[i].replace(exp.Literal.string(forms[i]))
     if isinstance(stmt, exp.Insert):
         _swap_back(cells, columns, [_text(v) for v in values], wrong, forms, record, question)
-    stated = record[columns[first]]
+    stated = forms[first]  # as written: '"The Last Carnival"' where the column's cells keep their quotes
     feedback = render("rule_sql_value_as_stated", column=columns[first], value=clip(_text(values[first]), 80),
                       stated=clip(stated, 80), statement="UPDATE" if isinstance(stmt, exp.Update) else "INSERT")
     return Finding("value_not_as_stated", feedback,

@@ -39,7 +39,7 @@ WRITTEN_FIXES = ("insert_existing_row", "row_located", "value_not_set", "insert_
                  "asked_not_selected", "invented_bound",
                  "ranked_column_selected", "sum_for_count",
                  "insert_for_update", "sets_not_as_stated", "text_order",
-                 "known_column_selected", "number_on_words")
+                 "known_column_selected", "number_on_words", "direction_not_stated")
 
 
 def _ident(name: str) -> str:
@@ -90,6 +90,8 @@ def repair(sql: str, finding: Finding, schema: Schema) -> str | None:
         return rename(sql, name, name)
     if finding.rule == "name_as_string":
         return rename(sql, name, name, strings=True)
+    if finding.rule == "value_on_other_column" and details.get("fixed"):
+        return str(details["fixed"])  # a copy of the value's own condition, left out (``_sql_pairing``)
     if finding.rule in ("value_on_other_column", "value_in_other_column", "set_value_on_other_column") \
             and details.get("repairable"):
         return rename(sql, name, str(details["target"]))  # the wrong column occurs once

@@ -16,7 +16,12 @@ SELECT of a query task, reading the table through ``CheckContext.peek``:
   of the header-value pairs it writes, or the header named before a link word, a comparison, a
   number, a quote or a cell of its column), and writes no cell of the column, however short
   ('N', '7–12'): "the average employees of every company" compared as `Headquarters` = 'Peru',
-  a word of the table's name. The condition is invented, and ``--repair`` leaves it out.
+  a word of the table's name. The condition is invented, and ``--repair`` leaves it out; so is
+  an unstated number that is only part of cells ("the average prominence (m) of all the peaks"
+  with `First ascent` = '1');
+* the value writes only a name, a header's or part of one ('Mountain range', '2015–16' of
+  `Genre (2015–16)`) or words of the table's name ('Finals'), no column holds it and the
+  question gives its column no value: it is left out too, stated or not.
 
 Only a top-level ``AND`` condition `column` = value of one table of at most ``MAX_ROWS`` rows, whose
 value its column does not hold (any letter case, as MySQL compares; or holds, unstated, for the
@@ -33,6 +38,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from cmat.agents.checkers._sql_ast import conjuncts, replaced, without
 from cmat.agents.checkers._sql_changes import Peek, count_equal, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import cells_with_part, searchable_table, stored_form
@@ -47,17 +53,6 @@ _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 # number or a quote ("Years 2023 is 1–8", "a Launched before 1983", "Grades \"7–12\"").
 _VALUE_AFTER = re.compile(r"\s*(?:(?:is|was|are|were|of|equals?|being|=|:)\s+\S|(?:before|after|over|under|above|"
                           r"below|more|less|higher|lower|greater|smaller|larger|fewer|at least|at most)\b|[<>=\d\"'])")
-
-
-def conjuncts(where: exp.Expression) -> list[exp.Expression]:
-    """The conditions that ``where`` joins with AND at its top level, parentheses unwrapped."""
-    node = where
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.And):
-        parts = [node.args["this"], node.args["expression"]]
-        return [c for part in parts for c in conjuncts(part)]
-    return [node]
 
 
 def _stated(value: str, question: str) -> bool:
@@ -103,7 +98,7 @@ def _compared_names(stmt: exp.Select) -> set[str]:
             and isinstance(n.expression, exp.Literal)}
 
 
-def _cell_inside(value: str, question: str, rows: list[tuple[Any, ...]], columns: list[str],
+def cell_inside(value: str, question: str, rows: list[tuple[Any, ...]], columns: list[str],
                  compared: set[str]) -> tuple[str, str] | None:
     """(column, cell) for the one cell of the table written inside the phrase ``value`` as whole
     words ('Supporting' of 'Credited as Supporting'), and in the question, in a column the
@@ -147,26 +142,40 @@ def _holds_a_cell(value: str, question: str, rows: list[tuple[Any, ...]]) -> boo
                and word_pattern(c).search(text) for c in cells)
 
 
-def replaced(stmt: exp.Select, node: exp.Expression, condition: exp.Expression) -> exp.Select:
-    """A copy of ``stmt`` with its condition ``node`` replaced by ``condition``."""
-    fixed = stmt.copy()
-    next(n for n in fixed.find_all(type(node)) if n == node).replace(condition)
-    return fixed
+def _only_a_name(value: str, columns: list[str], table: str) -> bool:
+    """Whether ``value`` writes only a name: a header's, or a part of one in whole words ('Mountain
+    range', '2015–16' of `Genre (2015–16)`), or words of the table's name ('Finals' of
+    'Margit_Pacheco_career_finals', a final "s" aside)."""
+    phrase = " ".join(norm(value).split())
+    if not re.search(r"\w", phrase):
+        return False
+    if any(word_pattern(phrase).search(" ".join(norm(c).split())) for c in columns):
+        return True
+    words = {w.removesuffix("s") for w in re.findall(r"\w+", norm(table))}
+    return all(w.removesuffix("s") in words for w in re.findall(r"\w+", phrase))
 
 
-def without(stmt: exp.Select, node: exp.Expression) -> exp.Select:
-    """A copy of ``stmt`` with the top-level AND condition ``node`` left out (and the WHERE clause
-    with it when it was the only one)."""
-    fixed = stmt.copy()
-    where = fixed.args["where"]
-    kept = [c for c in conjuncts(where.this) if c != node]
-    if len(kept) == len(conjuncts(where.this)):
-        return fixed
-    if not kept:
-        fixed.set("where", None)
-        return fixed
-    fixed.set("where", exp.Where(this=exp.and_(*[c.copy() for c in kept])))
-    return fixed
+def _nowhere(stmt: exp.Select, node: exp.Expression, question: str, rows: list[tuple[Any, ...]],
+             columns: list[str], table: str, paired: set[str]) -> Finding | None:
+    """The finding for a condition whose value no column holds and the question writes no cell
+    of its column: its phrase holds one cell the question writes (``cell_inside``), the column
+    that holds that cell compared with it; or it writes only a name (``_only_a_name``) and the
+    question gives its column no value, left out; else None."""
+    column, value = node.this.name, str(node.expression.this)
+    inside = cell_inside(value, question, rows, columns, _compared_names(stmt))
+    if inside is None:
+        if column in paired or not _only_a_name(value, columns, table):
+            return None
+        feedback = render("rule_sql_unmatched_name", table=table, value=clip(value, 80), column=column)
+        return Finding("unmatched_condition", feedback, {"name": column, "value": value[:200], "repairable": True,
+                       "named": True, "fixed": without(stmt, node).sql(dialect="mysql") + ";"})
+    holder, stored = inside
+    fixed = replaced(stmt, node, exp.EQ(this=exp.column(holder, quoted=True), expression=exp.Literal.string(stored)))
+    feedback = render("rule_sql_unmatched_inside", table=table, value=clip(value, 80),
+                      column=column, holder=holder, stored=clip(stored, 80))
+    return Finding("unmatched_condition", feedback,
+                   {"name": column, "value": value[:200], "repairable": True, "stored": stored[:200], "holder": holder,
+                    "fixed": fixed.sql(dialect="mysql") + ";"})
 
 
 def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
@@ -218,21 +227,14 @@ def unmatched_condition(stmt: exp.Expression, question: str, peek: Peek,
                               reason="a value the question does not state" if matches else "which no row holds")
             return Finding("unmatched_condition", feedback,
                            {**details, "stored": stored[:200], "fixed": fixed.sql(dialect="mysql") + ";"})
-        inside = _cell_inside(value, question, rows, columns, _compared_names(stmt)) \
-            if not matches and not unused and not any(count(c, value) for c in columns) else None
-        if inside is not None:
-            holder, stored = inside
-            fixed = replaced(stmt, node, exp.EQ(this=exp.column(holder, quoted=True),
-                                                expression=exp.Literal.string(stored)))
-            feedback = render("rule_sql_unmatched_inside", table=table.name, value=clip(value, 80),
-                              column=column.name, holder=holder, stored=clip(stored, 80))
-            return Finding("unmatched_condition", feedback,
-                           {**details, "stored": stored[:200], "holder": holder,
-                            "fixed": fixed.sql(dialect="mysql") + ";"})
+        found = _nowhere(stmt, node, question, rows, columns, table.name, paired) \
+            if not unused and not any(count(c, value) for c in columns) else None  # (``matches`` is 0 here)
+        if found is not None:
+            return found
         if _holds_a_cell(value, question, rows):
             continue  # 'Incumbent is No': a phrase around a short cell ('No') is no invented condition to drop
         if unused or stated or column.name in paired or _writes_a_cell(question, rows, columns.index(column.name)) \
-                or cells_with_part(peek, table, column.name, value) != []:
+                or (not _NUMBER.fullmatch(value.strip()) and cells_with_part(peek, table, column.name, value) != []):
             continue  # a column the question gives a value is meant: its value is the other rules' to fix
         feedback = render("rule_sql_unmatched_invented", table=table.name, value=clip(value, 80), column=column.name)
         return Finding("unmatched_condition", feedback,

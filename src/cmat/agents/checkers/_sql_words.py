@@ -28,13 +28,13 @@ from typing import Any
 
 from sqlglot import exp
 
+from cmat.agents.checkers._sql_ast import conjuncts, replaced, without
 from cmat.agents.checkers._sql_changes import Peek, table_rows
 from cmat.agents.checkers._sql_locate import MAX_ROWS
 from cmat.agents.checkers._sql_lookup import searchable_table
 from cmat.agents.checkers._sql_mentions import COMMON_WORDS, value_used
 from cmat.agents.checkers._sql_pairing import norm
 from cmat.agents.checkers._sql_text import Finding, word_pattern
-from cmat.agents.checkers._sql_unmatched import conjuncts, replaced, without
 from cmat.agents.checkers._sql_values import as_number
 from cmat.agents.templates import render
 

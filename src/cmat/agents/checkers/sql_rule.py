@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from cmat.agents.checker_base import CheckContext
 from cmat.agents.checkers._sql_answers import (
     answer_incomplete,
+    answer_not_as_stored,
     answer_not_in_result,
     found_nothing,
     grouped_number,
@@ -35,6 +36,7 @@ from cmat.agents.checkers._sql_bounds import invented_bound
 from cmat.agents.checkers._sql_changes import Peek, change_matches_nothing
 from cmat.agents.checkers._sql_compare import operator_not_stated
 from cmat.agents.checkers._sql_counts import count_for_value
+from cmat.agents.checkers._sql_direction import direction_not_stated
 from cmat.agents.checkers._sql_entity import ranked_column_selected
 from cmat.agents.checkers._sql_headers import resolved_column
 from cmat.agents.checkers._sql_inserts import insert_of_existing_row
@@ -68,7 +70,7 @@ from cmat.types import Message
 
 log = logging.getLogger(__name__)
 # Answer findings whose repair is the answer in ``details["answer"]``.
-ANSWER_FIXES = ("answer_incomplete", "answer_grouped_number", "empty_result")
+ANSWER_FIXES = ("answer_incomplete", "answer_grouped_number", "empty_result", "answer_not_as_stored")
 
 # What the database shows for a failed statement: mysql.connector's "1054 (42S22): Unknown
 # column ..." (both backends imitate it) or its client-side refusal of several statements.
@@ -167,12 +169,13 @@ class SQLRuleChecker(FindingChecker):
             return self._from_record(found, ctx) if found is not None and self.check_record else found
         return None
 
-    def _from_record(self, found: Finding, ctx: CheckContext) -> Finding:
+    def _from_record(self, found: Finding, ctx: CheckContext, sql: str | None = None) -> Finding:
         """A statement of an INSERT task, before any change ran, that ``found`` rejects with no
         repair of its own (a statement that does not parse or run, a column listed twice, a query):
         ``found`` made repairable by the INSERT of the whole record the question states, when it
-        states one (``_sql_record.record_insert``; ``details["whole_record"]``); ``found`` otherwise."""
-        sql = ctx.action.content.strip()
+        states one (``_sql_record.record_insert``; ``details["whole_record"]``); ``found`` otherwise.
+        ``sql`` is the statement: the reply's by default, a repair's in a chain of repairs."""
+        sql = (ctx.action.content if sql is None else sql).strip()
         if ctx.task.type != "INSERT" or len(ctx.schema) != 1 or repair(sql, found, ctx.schema) is not None \
                 or _changed(ctx.conversation):
             return found
@@ -198,6 +201,8 @@ class SQLRuleChecker(FindingChecker):
             if fixed is None or fixed == sql:
                 break
             sql, current = fixed, self._operation(fixed, ctx)
+            if current is not None and self.check_record:  # a repaired INSERT's next mistake may have no repair
+                current = self._from_record(current, ctx, sql)
         return replace_sql(ctx.reply, sql) if sql != ctx.action.content.strip() else ""
 
     # -- answers ------------------------------------------------------------------------------
@@ -223,7 +228,8 @@ class SQLRuleChecker(FindingChecker):
             if found_nothing(result):
                 return nothing_found(content, result)
             return answer_not_in_result(content, result, MAX_OBSERVATION) \
-                or answer_incomplete(content, result, sql, MAX_OBSERVATION) or grouped_number(content)
+                or answer_incomplete(content, result, sql, MAX_OBSERVATION) or grouped_number(content) \
+                or answer_not_as_stored(content, result, MAX_OBSERVATION)
         return None
 
     # -- operations ---------------------------------------------------------------------------
@@ -354,7 +360,8 @@ class SQLRuleChecker(FindingChecker):
         if resolved is None:
             return found
         fixed, header, how = resolved
-        feedback = column_feedback(name, [str(found.details["table"])], known, meant=header)
+        feedback = column_feedback(name, [str(found.details["table"])], known, meant=header) if how != "swap" \
+            else render("rule_sql_swapped_value", name=name, header=header)
         return Finding(found.rule, feedback, {**found.details, "fixed": fixed, "repairable": True,
                                               "header": header, "resolved_by": how})
 
@@ -376,6 +383,7 @@ class SQLRuleChecker(FindingChecker):
             yield sum_for_count(stmt, question, peek, ctx.schema)
         if self.check_ranking:
             yield ranking_without_order(stmt, question, peek, ctx.schema)
+            yield direction_not_stated(stmt, question, ctx.schema)
         if self.check_asked:
             yield asked_not_selected(stmt, question, peek, ctx.schema)
         if self.check_entity:  # after the asked rule, which reads a header the question names
