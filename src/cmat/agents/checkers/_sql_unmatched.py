@@ -160,12 +160,15 @@ def _nowhere(stmt: exp.Select, node: exp.Expression, question: str, rows: list[t
     """The finding for a condition whose value no column holds and the question writes no cell
     of its column: its phrase holds one cell the question writes (``cell_inside``), the column
     that holds that cell compared with it; or it writes only a name (``_only_a_name``) and the
-    question gives its column no value, left out; else None."""
+    question gives its column no value and writes none of its cells, however short, left out;
+    else None."""
     column, value = node.this.name, str(node.expression.this)
-    inside = cell_inside(value, question, rows, columns, _compared_names(stmt))
-    if inside is None:
-        if column in paired or not _only_a_name(value, columns, table):
-            return None
+    header = " ".join(norm(value).split()) in {" ".join(norm(c).split()) for c in columns}
+    inside = None if header else cell_inside(value, question, rows, columns, _compared_names(stmt))
+    if inside is None:  # a header's whole name holds no cell to compare ('95' of 'Metascore (1994–95)')
+        if column in paired or _writes_a_cell(question, rows, columns.index(column)) \
+                or not _only_a_name(value, columns, table):
+            return None  # "Home/Away is N" gives `Venue (H/A)` a value: the feedback goes back
         feedback = render("rule_sql_unmatched_name", table=table, value=clip(value, 80), column=column)
         return Finding("unmatched_condition", feedback, {"name": column, "value": value[:200], "repairable": True,
                        "named": True, "fixed": without(stmt, node).sql(dialect="mysql") + ";"})
