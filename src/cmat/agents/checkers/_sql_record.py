@@ -55,6 +55,7 @@ statement of an INSERT task that it rejects and cannot repair otherwise (the fin
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlglot import exp
@@ -414,10 +415,11 @@ def record_mismatch(stmt: exp.Expression, question: str, schema: dict[str, list[
         wrong = sorted({*wrong, *(i for i, (c, v) in enumerate(zip(columns, values, strict=True))
                                   if _spaced(_text(v)) != _spaced(whole[c]))})
     texts = [_text(v) for v in values]
+    quoted = functools.cache(functools.partial(_in_quotes, peek, table))  # one count per column, asked twice below
     wrong = sorted({*wrong, *(i for i, c in enumerate(columns) if c in record and texts[i] == record[c]
-                              and f'"{record[c]}"' in question and _in_quotes(peek, table, c))})  # '"A Title"'
+                              and f'"{record[c]}"' in question and quoted(c))})  # '"A Title"'
     twice = {t for t in texts if texts.count(t) > 1}  # '16, 24' written for two columns is neither's own form
-    forms = {i: _written(record[columns[i]], question, [texts[i]], twice, _in_quotes(peek, table, columns[i]),
+    forms = {i: _written(record[columns[i]], question, [texts[i]], twice, quoted(columns[i]),
                          headers) for i in wrong}
     wrong = [i for i in wrong if forms[i] != _text(values[i])]  # the INSERT's own longer form of a value stays
     if not wrong:
